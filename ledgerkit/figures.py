@@ -1,0 +1,221 @@
+"""The figures of a ledger, by the counting rules of the domain doc.
+
+One computation feeds ``summary --json``, the 汇总 sheet and the notice, so the numbers a
+notice publishes are by construction the ledger's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .model import DONE, STATUSES, Ledger, Measure
+
+DUE_SOON_DAYS = 14
+
+
+@dataclass(slots=True)
+class Group:
+    """Counts for one aspect, department or leader."""
+
+    title: str
+    issues: int = 0
+    issues_done: int = 0
+    measures: int = 0
+    measures_done: int = 0
+    overdue: int = 0
+
+
+@dataclass(slots=True)
+class DueItem:
+    sheet: str
+    row: int
+    seq: str
+    issue: str
+    measure: str
+    deadline: str  # ISO date
+    department: str
+    owner: str
+    days_overdue: int
+
+
+@dataclass(slots=True)
+class IssueFigures:
+    """One 具体问题 with its measures, in ledger order: what the notice enumerates."""
+
+    aspect: str
+    problem: str
+    title: str
+    measures: list[Measure]
+
+    @property
+    def done(self) -> bool:
+        return bool(self.measures) and all(m.done for m in self.measures)
+
+
+@dataclass(slots=True)
+class Summary:
+    file: str
+    as_of: date
+    unit: str
+    aspects: int
+    problems: int
+    issues: int
+    issues_done: int
+    measures: int
+    measures_done: int
+    completion_rate: float
+    status_counts: dict[str, int]
+    overdue: list[DueItem]
+    due_soon: list[DueItem]
+    by_aspect: list[Group]
+    by_department: list[Group]
+    by_leader: list[Group]
+    items: list[IssueFigures] = field(default_factory=list, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``summary --json`` contract."""
+        return {
+            "file": self.file,
+            "as_of": self.as_of.isoformat(),
+            "unit": self.unit,
+            "aspects": self.aspects,
+            "problems": self.problems,
+            "issues": self.issues,
+            "issues_done": self.issues_done,
+            "measures": self.measures,
+            "measures_done": self.measures_done,
+            "completion_rate": self.completion_rate,
+            "status_counts": dict(self.status_counts),
+            "overdue": [asdict(d) for d in self.overdue],
+            "due_soon": [asdict(d) for d in self.due_soon],
+            "by_aspect": [
+                {k: getattr(g, k) for k in ("title", "issues", "issues_done", "measures", "measures_done")}
+                for g in self.by_aspect
+            ],
+            "by_department": [_owner_group(g, "department") for g in self.by_department],
+            "by_leader": [_owner_group(g, "leader") for g in self.by_leader],
+        }
+
+
+def _owner_group(g: Group, key: str) -> dict[str, Any]:
+    return {key: g.title, "measures": g.measures, "measures_done": g.measures_done, "overdue": g.overdue}
+
+
+def issues_of(ledger: Ledger) -> list[IssueFigures]:
+    """Issues in ledger order, identified by their place in the hierarchy."""
+    found: dict[tuple[str, str, str], IssueFigures] = {}
+    for m in [*ledger.measures, *ledger.issue_only_rows]:
+        item = found.get(m.issue_id)
+        if item is None:
+            item = found[m.issue_id] = IssueFigures(m.aspect, m.problem, m.issue, [])
+        if m in ledger.issue_only_rows:
+            continue
+        item.measures.append(m)
+    order = {m.issue_id: i for i, m in enumerate(ledger.measures)}
+    for m in ledger.issue_only_rows:  # an issue with no measure keeps its place by row
+        order.setdefault(m.issue_id, -1)
+    return sorted(found.values(), key=lambda it: _first_row(ledger, it))
+
+
+def _first_row(ledger: Ledger, item: IssueFigures) -> tuple[int, int]:
+    sheet_order = {s.name: i for i, s in enumerate(ledger.sheets)}
+    rows = [(sheet_order.get(m.sheet, 0), m.row) for m in item.measures] or [(0, 0)]
+    return min(rows)
+
+
+def summarise(ledger: Ledger, as_of: date, unit: str = "") -> Summary:
+    items = issues_of(ledger)
+    measures = ledger.measures
+    overdue = [_due(m, as_of) for m in measures if is_overdue(m, as_of)]
+    due_soon = [_due(m, as_of) for m in measures if is_due_soon(m, as_of)]
+    counts = dict.fromkeys(STATUSES, 0)
+    for m in measures:
+        if m.status in counts:
+            counts[m.status] += 1
+    issues_done = sum(1 for it in items if it.done)
+    return Summary(
+        file=ledger.source_file,
+        as_of=as_of,
+        unit=unit or ledger.unit,
+        aspects=len({it.measures[0].aspect_key for it in items if it.measures and it.measures[0].aspect_key})
+        if ledger.has_aspects
+        else 0,
+        problems=_count_problems(ledger, items),
+        issues=len(items),
+        issues_done=issues_done,
+        measures=len(measures),
+        measures_done=sum(1 for m in measures if m.done),
+        completion_rate=round(issues_done / len(items), 4) if items else 0.0,
+        status_counts=counts,
+        overdue=overdue,
+        due_soon=due_soon,
+        by_aspect=_by_aspect(items) if ledger.has_aspects else [],
+        by_department=_by_owner(measures, "department", as_of),
+        by_leader=_by_owner(measures, "leader", as_of),
+        items=items,
+    )
+
+
+def is_overdue(m: Measure, as_of: date) -> bool:
+    return not m.done and m.deadline_date is not None and m.deadline_date < as_of
+
+
+def is_due_soon(m: Measure, as_of: date) -> bool:
+    d = m.deadline_date
+    return not m.done and d is not None and as_of <= d <= as_of + timedelta(days=DUE_SOON_DAYS)
+
+
+def _due(m: Measure, as_of: date) -> DueItem:
+    assert m.deadline_date is not None
+    return DueItem(
+        sheet=m.sheet,
+        row=m.row,
+        seq=m.seq,
+        issue=m.issue,
+        measure=m.measure,
+        deadline=m.deadline_date.isoformat(),
+        department=m.department,
+        owner=m.owner,
+        days_overdue=max((as_of - m.deadline_date).days, 0),
+    )
+
+
+def _count_problems(ledger: Ledger, items: list[IssueFigures]) -> int:
+    # No problem level: each issue is its own problem.
+    keys = set()
+    for it in items:
+        m = it.measures[0] if it.measures else None
+        key = (m.aspect_key, m.problem_key) if m and m.problem_key else ("#issue", *(m.issue_id if m else ()))
+        keys.add(key)
+    return len(keys) if ledger.has_problems else len(items)
+
+
+def _by_aspect(items: list[IssueFigures]) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for it in items:
+        if not it.measures:
+            continue
+        key = it.measures[0].aspect_key
+        g = groups.setdefault(key, Group(it.aspect))
+        g.issues += 1
+        g.issues_done += it.done
+        g.measures += len(it.measures)
+        g.measures_done += sum(m.done for m in it.measures)
+    return list(groups.values())
+
+
+def _by_owner(measures: list[Measure], attr: str, as_of: date) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for m in measures:
+        name = getattr(m, attr)
+        g = groups.setdefault("".join(name.split()), Group(name))
+        g.measures += 1
+        g.measures_done += m.done
+        g.overdue += is_overdue(m, as_of)
+    return list(groups.values())
+
+
+def done_measures(measures: list[Measure]) -> int:
+    return sum(1 for m in measures if m.status == DONE)

@@ -1,0 +1,161 @@
+"""The ledger as plain data: what every stage after reading passes forward.
+
+Everything here is a dataclass of strings, dates and lists, so two ledgers can be
+compared field by field and many can be combined without touching a workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+# Canonical statuses, in the order reports list them.
+DONE = "已完成"
+STATUSES: tuple[str, ...] = ("已完成", "阶段性完成", "正在推进", "长期坚持", "未开始")
+
+# Canonical measure fields, in the order the cleaned workbook writes them.
+FIELDS: tuple[str, ...] = (
+    "seq",
+    "aspect",
+    "problem",
+    "issue",
+    "description",
+    "measure",
+    "leader",
+    "department",
+    "owner",
+    "deadline",
+    "kind",
+    "progress",
+    "status",
+    "done_on",
+    "evidence",
+    "remarks",
+)
+
+
+class Source(NamedTuple):
+    """Where a value came from in the input workbook."""
+
+    sheet: str
+    cell: str  # A1 reference in the input workbook
+    text: str  # the cell's original text
+
+
+@dataclass(slots=True)
+class Measure:
+    """One 整改措施 with the aspect / problem / issue it belongs to.
+
+    Text fields hold the input verbatim, trimmed. Parsed fields keep their input
+    text beside the parsed value (``deadline`` / ``deadline_date``, ``status_text`` /
+    ``status``), so nothing the office wrote is lost.
+    """
+
+    sheet: str
+    row: int  # 1-based row in the input sheet
+    seq: str = ""
+    aspect: str = ""
+    problem: str = ""
+    issue: str = ""
+    description: str = ""
+    measure: str = ""
+    leader: str = ""
+    department: str = ""
+    owner: str = ""
+    deadline: str = ""  # as written: "2025年3月底前", "立行立改", "2025-03-31"
+    deadline_date: date | None = None
+    deadline_word: str = ""  # 立行立改 / 长期坚持 when the deadline is a word
+    kind: str = ""
+    progress: str = ""
+    status_text: str = ""  # as written: "已 完成", "已销号"
+    status: str | None = None  # canonical, None when unknown
+    done_on_text: str = ""
+    done_on: date | None = None
+    evidence: str = ""
+    remarks: str = ""
+    # Keys identifying the hierarchy: folded text, so " 学习氛围不浓" == "学习氛围不浓".
+    aspect_key: str = ""
+    problem_key: str = ""
+    issue_key: str = ""
+    part: int = 0  # k-th measure split from a cell listing several (0: not split)
+    extras: dict[str, str] = field(default_factory=dict)  # unrecognised columns
+    # Where each value came from when it is not this row's own cell of its column
+    # (merged cells, section rows, split cells). See Ledger.source().
+    origins: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.status == DONE
+
+    @property
+    def issue_id(self) -> tuple[str, str, str]:
+        return (self.aspect_key, self.problem_key, self.issue_key)
+
+
+@dataclass(slots=True)
+class SheetInfo:
+    """A sheet that holds part of the ledger, and where its columns are."""
+
+    name: str
+    header_rows: tuple[int, ...]  # 1-based
+    columns: dict[str, str]  # field -> column letter
+    headers: dict[str, str]  # column letter -> header as written (every column)
+    extra_columns: list[str]  # column letters of unrecognised columns, in order
+
+
+@dataclass(slots=True)
+class Ledger:
+    source_file: str
+    file_format: str  # xlsx | xlsm | xls
+    sheets: list[SheetInfo]
+    title: str = ""
+    unit: str = ""  # 填报单位
+    reported_on: str = ""  # 填报时间 as written
+    reported_date: date | None = None
+    has_aspects: bool = False
+    has_problems: bool = False
+    extra_headers: list[str] = field(default_factory=list)  # unrecognised headers, in order
+    measures: list[Measure] = field(default_factory=list)
+    issue_only_rows: list[Measure] = field(default_factory=list)  # issues listed with no measure
+
+    def sheet(self, name: str) -> SheetInfo:
+        return next(s for s in self.sheets if s.name == name)
+
+    def source(self, m: Measure, fieldname: str) -> Source | None:
+        """The input cell a value of ``m`` came from."""
+        if fieldname in m.origins:
+            return m.origins[fieldname]
+        col = self.sheet(m.sheet).columns.get(fieldname)
+        if col is None:
+            return None
+        text = {"status": m.status_text, "done_on": m.done_on_text}.get(fieldname)
+        if text is None:
+            text = str(getattr(m, fieldname, ""))
+        return Source(m.sheet, f"{col}{m.row}", text)
+
+
+@dataclass(slots=True)
+class Finding:
+    """A problem found in a ledger: data, with a stable code and a Chinese message."""
+
+    code: str
+    severity: str  # "error" | "warning"
+    sheet: str
+    cell: str
+    field: str
+    value: str
+    message: str
+    hint: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "field": self.field,
+            "value": self.value,
+            "message": self.message,
+            "hint": self.hint,
+        }
