@@ -34,6 +34,23 @@ FIELDS: tuple[str, ...] = (
     "remarks",
 )
 
+# Text fields kept verbatim (trimmed).
+CANONICAL_TEXT: tuple[str, ...] = (
+    "seq",
+    "aspect",
+    "problem",
+    "issue",
+    "description",
+    "measure",
+    "leader",
+    "department",
+    "owner",
+    "kind",
+    "progress",
+    "evidence",
+    "remarks",
+)
+
 
 class Source(NamedTuple):
     """Where a value came from in the input workbook."""
@@ -91,6 +108,21 @@ class Measure:
     @property
     def issue_id(self) -> tuple[str, str, str]:
         return (self.aspect_key, self.problem_key, self.issue_key)
+
+    def canonical(self) -> dict[str, object]:
+        """The values that must survive a round trip through the cleaned workbook.
+
+        Written forms that the cleaned workbook standardises (a deadline typed as
+        "2025.3.1", a status written "已销号") compare by their parsed value.
+        """
+        return {
+            **{f: getattr(self, f) for f in CANONICAL_TEXT},
+            "deadline_date": self.deadline_date,
+            "deadline_word": self.deadline_word,
+            "status": self.status if self.status is not None else self.status_text,
+            "done_on": self.done_on if self.done_on is not None else self.done_on_text,
+            "extras": {k: v for k, v in self.extras.items() if v != ""},
+        }
 
 
 @dataclass(slots=True)
