@@ -1,0 +1,241 @@
+"""Text rules of the domain: folding for matching, numbering, statuses, dates.
+
+Values stay verbatim (trimmed); the folded forms here are only for matching and parsing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from .model import STATUSES
+
+# Spaces offices type: ASCII, full-width (U+3000), no-break, tabs, and line breaks.
+_TRIM = " \t\r\n\u3000\u00a0\ufeff"
+_WS = re.compile(r"[\s\u3000\u00a0\ufeff]+")
+_X000D = re.compile(r"_x000[dD]_")
+
+
+def clean(value: object) -> str:
+    """The verbatim text of a cell, trimmed; Excel's escaped CR (``_x000D_``) removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = value if isinstance(value, str) else str(value)
+    if "_x000" in text:
+        text = _X000D.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip(_TRIM)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Matching form: NFKC (full-width → half-width), no white space at all."""
+    return _WS.sub("", unicodedata.normalize("NFKC", _X000D.sub("", text)))
+
+
+# ---- numbering in front of titles -------------------------------------------------------
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# Level styles of section numbering, highest first (GB/T 9704 order).
+NUMBERING = (
+    ("cn", re.compile(rf"^[{_CN_NUM}]+\s*[、.．]\s*")),  # 一、
+    ("cn_paren", re.compile(rf"^[（(]\s*[{_CN_NUM}]+\s*[)）]\s*[、.．]?\s*")),  # （一）
+    ("problem_n", re.compile(r"^问题\s*\d+\s*[、.．:：]?\s*")),  # 问题1.
+    ("arabic", re.compile(r"^\d+(?:\.\d+)*\s*[、.．](?!\d)\s*")),  # 1. 1、 1.1.
+    ("arabic_paren", re.compile(r"^[（(]\s*\d+\s*[)）]\s*[、.．]?\s*")),  # （1）
+    ("circled", re.compile(rf"^[{_CIRCLED}]\s*")),  # ①
+)
+_LABEL = re.compile(r"^(具体表现|具体问题|问题表现)\s*[:：]\s*")
+
+
+def numbering_style(text: str) -> str | None:
+    for name, pattern in NUMBERING:
+        if pattern.match(text):
+            return name
+    return None
+
+
+def strip_numbering(text: str) -> str:
+    """"一、加强党的建设方面" → "加强党的建设方面"; the rest stays verbatim."""
+    for _name, pattern in NUMBERING:
+        m = pattern.match(text)
+        if m:
+            text = text[m.end() :]
+            break
+    text = _LABEL.sub("", text)
+    return text.strip(_TRIM)
+
+
+# ---- several measures in one cell -----------------------------------------------------
+
+_CN_ORDINALS = "一二三四五六七八九十"
+_SPLITTERS = (
+    re.compile(rf"[{_CIRCLED}]"),
+    re.compile(r"(?:^|(?<=[。；;，,\n]))\s*([一二三四五六七八九十])是"),
+    re.compile(r"(?m)^\s*(\d{1,2})\s*[.．、)）](?!\d)"),
+    re.compile(r"(?m)^\s*[（(](\d{1,2})[)）]"),
+)
+
+
+def split_numbered(text: str) -> list[str]:
+    """Split "①…②…", "一是…；二是…", "1.…\\n2.…" into items when numbered 1, 2, 3… in order.
+
+    Returns [text] when the cell is not such a list, so a sentence that merely contains
+    "一是" once is never cut.
+    """
+    for pattern in _SPLITTERS:
+        marks = list(pattern.finditer(text))
+        if len(marks) < 2 or not _in_sequence(pattern, marks):
+            continue
+        parts = []
+        for i, m in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+            item = text[m.end() : end].strip(_TRIM + "；;，,")
+            parts.append(item)
+        head = text[: marks[0].start()].strip(_TRIM)
+        if head and len(head) > 40:  # a long lead-in is content, not a heading: not a list
+            continue
+        if all(parts):
+            return parts
+    return [text]
+
+
+def _in_sequence(pattern: re.Pattern[str], marks: list[re.Match[str]]) -> bool:
+    if pattern is _SPLITTERS[0]:
+        numbers = [_CIRCLED.index(m.group(0)) + 1 for m in marks]
+    elif pattern is _SPLITTERS[1]:
+        numbers = [_CN_ORDINALS.index(m.group(1)) + 1 for m in marks]
+    else:
+        numbers = [int(m.group(1)) for m in marks]
+    return numbers == list(range(1, len(numbers) + 1))
+
+
+# ---- statuses --------------------------------------------------------------------------
+
+STATUS_WORDS: dict[str, str] = {}
+for _canon, _words in {
+    "已完成": "已完成 完成 已整改 已销号 整改完成 已完成整改 已整改完成 整改到位 已整改到位 销号 已办结 是",
+    "阶段性完成": "阶段性完成 基本完成 部分完成 取得阶段性进展 阶段完成 取得阶段性成效",
+    "正在推进": "正在推进 推进中 正在整改 整改中 未完成 持续整改 正在落实 否 尚未完成",
+    "长期坚持": "长期坚持 长期推进 持续推进 长期 长期整改 持续坚持",
+    "未开始": "未开始 未启动 尚未开始 尚未启动",
+}.items():
+    for _w in _words.split():
+        STATUS_WORDS[fold(_w)] = _canon
+
+
+def canonical_status(text: str) -> str | None:
+    """The canonical status of a written one, or None when the word is unknown."""
+    return STATUS_WORDS.get(fold(text).rstrip("。.;；"))
+
+
+def nearest_status(text: str) -> str:
+    """The known word closest to an unknown status, for the hint."""
+    folded = fold(text)
+    match = difflib.get_close_matches(folded, list(STATUS_WORDS), n=1, cutoff=0.0)
+    return STATUS_WORDS[match[0]] if match else STATUSES[0]
+
+
+# ---- dates -------------------------------------------------------------------------------
+
+DEADLINE_WORDS = {"立行立改": "立行立改", "长期坚持": "长期坚持", "长期": "长期坚持", "持续推进": "长期坚持"}
+EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73051  # 1950-01-01 .. 2099-12-31
+_DATE_RE = re.compile(
+    r"(\d{4})\s*(?:[年./\-]\s*(\d{1,2})\s*(?:[月./\-]\s*(?:(\d{1,2})\s*[日号]?)?)?)?"
+)
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_AFTER = re.compile(r"^(?:月?\s*)?(底|末|上旬|中旬|下旬|初)?")
+
+
+class DateParse:
+    """Result of reading a date cell: a date, a deadline word, or neither (invalid)."""
+
+    __slots__ = ("value", "word", "valid")
+
+    def __init__(self, value: date | None = None, word: str = "", valid: bool = True) -> None:
+        self.value, self.word, self.valid = value, word, valid
+
+
+EMPTY = DateParse()
+
+
+def parse_date(raw: object, *, deadline: bool = False) -> DateParse:
+    """Read every date form offices use. Words (立行立改, 长期坚持) only for deadlines."""
+    if raw is None or raw == "":
+        return EMPTY
+    if isinstance(raw, datetime):
+        return DateParse(raw.date())
+    if isinstance(raw, date):
+        return DateParse(raw)
+    if isinstance(raw, timedelta):
+        return DateParse(valid=False)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return _from_number(raw)
+    return _parse_text(str(raw), deadline)
+
+
+def _from_number(number: float) -> DateParse:
+    if _SERIAL_MIN <= number <= _SERIAL_MAX:  # an Excel serial stored as a plain number
+        return DateParse(EXCEL_EPOCH + timedelta(days=int(number)))
+    text = str(int(number)) if float(number).is_integer() else str(number)
+    return _parse_text(text, False)
+
+
+@lru_cache(maxsize=16384)
+def _parse_text(text: str, deadline: bool) -> DateParse:
+    folded = fold(text)
+    if not folded:
+        return EMPTY
+    if deadline:
+        for word, canon in DEADLINE_WORDS.items():
+            if folded.startswith(word) and not _DATE_RE.search(folded):
+                return DateParse(word=canon)
+    m = _DATE_COMPACT.match(folded.rstrip("前"))
+    if m:
+        return _make(int(m[1]), int(m[2]), int(m[3]))
+    if folded.replace(".", "", 1).isdigit():  # a serial number typed as text
+        return _from_number(float(folded))
+    m = _DATE_RE.search(folded)
+    if not m:
+        return DateParse(valid=False)
+    year, month, day = int(m[1]), m[2], m[3]
+    if month is None:  # "2025年底前", "2025年"
+        return _make(year, 12, 31) if "底" in folded or "末" in folded or deadline else DateParse(valid=False)
+    if day is None:
+        rest = folded[m.end() :]
+        when = _AFTER.match(rest)
+        return _month_part(year, int(month), when[1] if when else None)
+    return _make(year, int(month), int(day))
+
+
+def _month_part(year: int, month: int, part: str | None) -> DateParse:
+    if not 1 <= month <= 12:
+        return DateParse(valid=False)
+    last = calendar.monthrange(year, month)[1]
+    day = {"上旬": 10, "中旬": 20, "初": 10}.get(part or "", last)
+    return _make(year, month, day)
+
+
+def _make(year: int, month: int, day: int) -> DateParse:
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        return DateParse(valid=False)
+    if not 1950 <= year <= 2099:
+        return DateParse(valid=False)
+    return DateParse(value)
+
+
+def format_date(d: date) -> str:
+    """2025年3月1日: no zero padding, as official documents write dates."""
+    return f"{d.year}年{d.month}月{d.day}日"
