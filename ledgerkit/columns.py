@@ -36,7 +36,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Group cells of two-row headers: they name no field themselves.
-GROUP_LABELS = frozenset(fold(w) for w in ("责任分工", "责任主体", "责任落实", "整改落实", "完成情况", "整改情况"))
+GROUP_LABELS = frozenset(
+    fold(w) for w in ("责任分工", "责任主体", "责任落实", "整改落实", "完成情况", "整改情况")
+)
 
 _EXACT = {fold(alias): name for name, aliases in ALIASES.items() for alias in aliases}
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")

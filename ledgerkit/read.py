@@ -82,7 +82,9 @@ def _ole_kind(path: Path) -> str:
                 return "xls"
     except OSError:
         pass
-    raise UnreadableError(f"“{path.name}”是损坏的或不是 Excel 的旧版（.xls）文件。请用 Excel 重新保存后再试。")
+    raise UnreadableError(
+        f"“{path.name}”是损坏的或不是 Excel 的旧版（.xls）文件。请用 Excel 重新保存后再试。"
+    )
 
 
 def _zip_kind(path: Path) -> str:
@@ -90,11 +92,15 @@ def _zip_kind(path: Path) -> str:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "xl/workbook.xml" not in names:
-                raise UnreadableError(f"“{path.name}”是压缩包，但其中没有 Excel 工作簿。请确认选择的是台账文件。")
+                raise UnreadableError(
+                    f"“{path.name}”是压缩包，但其中没有 Excel 工作簿。请确认选择的是台账文件。"
+                )
             _check_sizes(path.name, zf)
             ctypes = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     except zipfile.BadZipFile:
-        raise UnreadableError(f"“{path.name}”已损坏（文件不完整），无法读取。请重新复制或导出该文件。") from None
+        raise UnreadableError(
+            f"“{path.name}”已损坏（文件不完整），无法读取。请重新复制或导出该文件。"
+        ) from None
     return "xlsm" if b"macroEnabled" in ctypes else "xlsx"
 
 
@@ -104,8 +110,10 @@ def _check_sizes(name: str, zf: zipfile.ZipFile) -> None:
     for info in zf.infolist():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_PART_BYTES or total > MAX_PART_BYTES or (
-            info.file_size > 10_000_000 and ratio > MAX_RATIO
+        if (
+            info.file_size > MAX_PART_BYTES
+            or total > MAX_PART_BYTES
+            or (info.file_size > 10_000_000 and ratio > MAX_RATIO)
         ):
             raise UnreadableError(
                 f"“{name}”中的“{info.filename}”解压后异常巨大（{info.file_size // 1_000_000} MB），"
@@ -125,7 +133,9 @@ def read_workbook(path: Path) -> RawWorkbook:
     except UnreadableError:
         raise
     except Exception as exc:  # calamine raises its own types for broken parts
-        raise UnreadableError(f"“{path.name}”无法读取（{_reason(exc)}）。请用 Excel 打开后重新保存再试。") from None
+        raise UnreadableError(
+            f"“{path.name}”无法读取（{_reason(exc)}）。请用 Excel 打开后重新保存再试。"
+        ) from None
     if fmt in ("xlsx", "xlsm"):
         _find_formulas_without_value(path, sheets)
     return RawWorkbook(path=path, file_format=fmt, sheets=sheets)

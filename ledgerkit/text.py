@@ -65,7 +65,7 @@ def numbering_style(text: str) -> str | None:
 
 
 def strip_numbering(text: str) -> str:
-    """"一、加强党的建设方面" → "加强党的建设方面"; the rest stays verbatim."""
+    """ "一、加强党的建设方面" → "加强党的建设方面"; the rest stays verbatim."""
     for _name, pattern in NUMBERING:
         m = pattern.match(text)
         if m:
@@ -150,9 +150,7 @@ def nearest_status(text: str) -> str:
 DEADLINE_WORDS = {"立行立改": "立行立改", "长期坚持": "长期坚持", "长期": "长期坚持", "持续推进": "长期坚持"}
 EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73051  # 1950-01-01 .. 2099-12-31
-_DATE_RE = re.compile(
-    r"(\d{4})\s*(?:[年./\-]\s*(\d{1,2})\s*(?:[月./\-]\s*(?:(\d{1,2})\s*[日号]?)?)?)?"
-)
+_DATE_RE = re.compile(r"(\d{4})\s*(?:[年./\-]\s*(\d{1,2})\s*(?:[月./\-]\s*(?:(\d{1,2})\s*[日号]?)?)?)?")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _AFTER = re.compile(r"^(?:月?\s*)?(底|末|上旬|中旬|下旬|初)?")
 
@@ -160,7 +158,7 @@ _AFTER = re.compile(r"^(?:月?\s*)?(底|末|上旬|中旬|下旬|初)?")
 class DateParse:
     """Result of reading a date cell: a date, a deadline word, or neither (invalid)."""
 
-    __slots__ = ("value", "word", "valid")
+    __slots__ = ("valid", "value", "word")
 
     def __init__(self, value: date | None = None, word: str = "", valid: bool = True) -> None:
         self.value, self.word, self.valid = value, word, valid
@@ -191,10 +189,14 @@ def _from_number(number: float) -> DateParse:
     return _parse_text(text, False)
 
 
+# What offices write in a date cell that has no date: read as empty.
+NOT_APPLICABLE = frozenset(("/", "-", "--", "—", "——", "无", "暂无", "/。", "—/—"))
+
+
 @lru_cache(maxsize=16384)
 def _parse_text(text: str, deadline: bool) -> DateParse:
     folded = fold(text)
-    if not folded:
+    if not folded or folded in NOT_APPLICABLE:
         return EMPTY
     if deadline:
         for word, canon in DEADLINE_WORDS.items():

@@ -1,0 +1,53 @@
+"""The pipeline: read → normalise → validate → summarise. Writers take its Result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .config import Config, load_config
+from .figures import Summary, summarise
+from .model import Finding, Ledger
+from .normalise import normalise
+from .read import read_workbook
+from .validate import sort_findings, validate
+
+
+@dataclass(slots=True)
+class Result:
+    path: Path
+    as_of: date
+    config: Config
+    ledger: Ledger
+    findings: list[Finding]
+    summary: Summary
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "error"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+def load(path: Path) -> tuple[Ledger, list[Finding]]:
+    """Read and normalise one ledger file: plain data, the file closed again."""
+    return normalise(read_workbook(path))
+
+
+def run(
+    path: Path, as_of: date | None = None, config_path: Path | None = None, config: Config | None = None
+) -> Result:
+    path = Path(path)
+    as_of = as_of or date.today()
+    ledger, notes = load(path)
+    config = config if config is not None else load_config(path, config_path)
+    findings = sort_findings(ledger, notes + validate(ledger, as_of))
+    unit = config.get("unit", "name") or ledger.unit
+    return Result(path, as_of, config, ledger, findings, summarise(ledger, as_of, unit))

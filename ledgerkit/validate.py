@@ -1,0 +1,314 @@
+"""Validation: a pandera schema for the measures table, then cross-field rules.
+
+The schema checks each value on its own (required text, allowed statuses, dates that parse)
+and runs lazily so every failure comes back at once. The rules are plain named functions in
+``RULES``; adding a rule is adding a function. Both produce Findings with stable codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from .model import STATUSES, Finding, Ledger, Measure
+from .text import nearest_status
+
+STANDARD_NAMES = {
+    "seq": "序号",
+    "aspect": "方面",
+    "problem": "问题",
+    "issue": "具体问题",
+    "description": "问题描述",
+    "measure": "整改措施",
+    "leader": "责任领导",
+    "department": "责任科室",
+    "owner": "责任人",
+    "deadline": "整改时限",
+    "kind": "整改类型",
+    "progress": "整改进展",
+    "status": "完成情况",
+    "done_on": "完成时间",
+    "evidence": "佐证材料",
+    "remarks": "备注",
+}
+
+# code -> (severity, field, message template, hint template). Messages name what is wrong,
+# hints how to fix it; tests assert codes and cells, never wording.
+MESSAGES: dict[str, tuple[str, str, str, str]] = {
+    "measure-missing": ("error", "measure", "没有填写{name}。", "请填写这一行的整改措施内容。"),
+    "issue-missing": (
+        "error",
+        "issue",
+        "这一行不属于任何具体问题（{name}为空）。",
+        "请填写这一行所属的具体问题。",
+    ),
+    "status-unknown": (
+        "error",
+        "status",
+        "{name}“{value}”不是可识别的状态。",
+        "请填写“已完成”“阶段性完成”“正在推进”“长期坚持”或“未开始”，是否应为“{nearest}”？",
+    ),
+    "deadline-invalid": (
+        "error",
+        "deadline",
+        "{name}“{value}”不是有效日期。",
+        "请填写如“2025年3月31日”，或“立行立改”“长期坚持”。",
+    ),
+    "date-invalid": ("error", "done_on", "{name}“{value}”不是有效日期。", "请填写如“2025年3月31日”的日期。"),
+    "done-after-as-of": (
+        "error",
+        "done_on",
+        "{name}“{value}”晚于统计截止日期{as_of}。",
+        "请核对完成时间，或用 --as-of 指定正确的截止日期。",
+    ),
+    "done-without-date": ("warning", "done_on", "已完成，但没有填写{name}。", "请补填完成时间。"),
+    "department-missing": ("warning", "department", "没有填写{name}。", "请填写负责这条措施的科室。"),
+    "owner-missing": ("warning", "owner", "没有填写{name}。", "请填写这条措施的责任人。"),
+    "issue-no-measure": (
+        "error",
+        "issue",
+        "具体问题“{value}”没有任何整改措施。",
+        "请在这个问题下至少填写一条整改措施（每条措施一行）。",
+    ),
+    "seq-duplicate": ("warning", "seq", "{name}“{value}”与第{other}行重复。", "请检查序号是否填错。"),
+    "progress-says-done": (
+        "warning",
+        "status",
+        "{name}为“{value}”，但整改进展写明已完成。",
+        "如已完成，请把完成情况改为“已完成”并填写完成时间。",
+    ),
+    "status-inferred": (
+        "warning",
+        "status",
+        "{name}为空，但填写了完成时间，按“已完成”统计。",
+        "请在完成情况中填写“已完成”。",
+    ),
+    "column-missing": (
+        "warning",
+        "",
+        "台账中没有“{value}”列。",
+        "建议增加这一列，便于落实责任。",
+    ),
+}
+
+
+def finding(
+    ledger: Ledger,
+    m: Measure | None,
+    code: str,
+    value: str = "",
+    *,
+    cell: str = "",
+    sheet: str = "",
+    **extra: object,
+) -> Finding:
+    severity, field, message, hint = MESSAGES[code]
+    if m is not None:
+        src = ledger.source(m, field) if field else None
+        sheet = sheet or m.sheet
+        cell = cell or (src.cell if src else f"A{m.row}")
+    name = _field_name(ledger, sheet, field) if field else ""
+    values = {"name": name, "value": value, **extra}
+    where = f"「{sheet}」{cell}：" if cell else f"「{sheet}」："
+    return Finding(
+        code, severity, sheet, cell, field, value, where + message.format(**values), hint.format(**values)
+    )
+
+
+def _field_name(ledger: Ledger, sheet: str, field: str) -> str:
+    """The office's own header for a field, so the message speaks its language."""
+    for info in ledger.sheets:
+        if info.name == sheet and field in info.columns:
+            return "".join(info.headers.get(info.columns[field], "").split()) or STANDARD_NAMES[field]
+    return STANDARD_NAMES.get(field, field)
+
+
+# ---- schema ------------------------------------------------------------------------------
+
+
+def measures_frame(ledger: Ledger):  # -> pandas.DataFrame
+    import pandas as pd
+
+    ms = ledger.measures
+    return pd.DataFrame(
+        {
+            "measure": [m.measure for m in ms],
+            "issue": [m.issue for m in ms],
+            "status": [m.status if m.status is not None else m.status_text for m in ms],
+            "deadline": [m.deadline for m in ms],
+            "deadline_date": pd.to_datetime([m.deadline_date for m in ms]),
+            "deadline_word": [m.deadline_word for m in ms],
+            "done_on_text": [m.done_on_text for m in ms],
+            "done_on": pd.to_datetime([m.done_on for m in ms]),
+        }
+    )
+
+
+def schema():
+    import pandera.pandas as pa
+
+    def dates_ok(text_col: str, date_col: str, word_col: str | None = None):
+        def check(df):
+            ok = (df[text_col] == "") | df[date_col].notna()
+            return ok | (df[word_col] != "") if word_col else ok
+
+        return check
+
+    return pa.DataFrameSchema(
+        {
+            "measure": pa.Column(str, pa.Check.str_length(min_value=1, name="measure-missing")),
+            "issue": pa.Column(str, pa.Check.str_length(min_value=1, name="issue-missing")),
+            "status": pa.Column(str, pa.Check.isin(STATUSES, name="status-unknown")),
+            "deadline": pa.Column(str),
+            "deadline_date": pa.Column("datetime64[ns]", nullable=True, coerce=True),
+            "done_on": pa.Column("datetime64[ns]", nullable=True, coerce=True),
+        },
+        checks=[
+            pa.Check(dates_ok("deadline", "deadline_date", "deadline_word"), name="deadline-invalid"),
+            pa.Check(dates_ok("done_on_text", "done_on"), name="date-invalid"),
+        ],
+    )
+
+
+def schema_findings(ledger: Ledger) -> list[Finding]:
+    if not ledger.measures:
+        return []
+    import pandera.errors as pe
+
+    try:
+        schema().validate(measures_frame(ledger), lazy=True)
+    except pe.SchemaErrors as exc:
+        return _from_failures(ledger, exc.failure_cases)
+    return []
+
+
+def _from_failures(ledger: Ledger, cases) -> list[Finding]:
+    out = []
+    seen = set()
+    for row in cases.itertuples(index=False):
+        code, index = str(row.check), row.index
+        if code not in MESSAGES or index is None or (code, index) in seen:
+            continue  # dtype failures cannot happen: the frame is built from typed fields
+        seen.add((code, index))
+        m = ledger.measures[int(index)]
+        value = _value_of(m, MESSAGES[code][1])
+        extra = {"nearest": nearest_status(value)} if code == "status-unknown" else {}
+        out.append(finding(ledger, m, code, value, **extra))
+    return out
+
+
+def _value_of(m: Measure, field: str) -> str:
+    return {"status": m.status_text, "done_on": m.done_on_text}.get(field, str(getattr(m, field, "")))
+
+
+# ---- cross-field rules ---------------------------------------------------------------------
+
+Rule = Callable[[Ledger, date], Iterable[Finding]]
+_SAYS_DONE = re.compile(r"(已全部完成|全部完成|已完成整改|整改已完成|已整改到位|已完成)[。.！!；;]?$")
+
+
+def done_without_date(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    for m in ledger.measures:
+        if m.done and m.done_on is None and not m.done_on_text and _has_column(ledger, m, "done_on"):
+            yield finding(ledger, m, "done-without-date")
+
+
+def done_after_as_of(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    for m in ledger.measures:
+        if m.done_on is not None and m.done_on > as_of:
+            yield finding(ledger, m, "done-after-as-of", m.done_on_text, as_of=f"{as_of:%Y-%m-%d}")
+
+
+def owners_missing(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    for field, code in (("department", "department-missing"), ("owner", "owner-missing")):
+        for m in ledger.measures:
+            if not getattr(m, field) and _has_column(ledger, m, field):
+                yield finding(ledger, m, code)
+
+
+def columns_missing(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    for info in ledger.sheets:
+        for field in ("department", "owner", "deadline", "status"):
+            if field not in info.columns:
+                cell = f"A{info.header_rows[0]}"
+                yield finding(
+                    ledger, None, "column-missing", STANDARD_NAMES[field], cell=cell, sheet=info.name
+                )
+
+
+def issues_without_measure(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    for m in ledger.issue_only_rows:
+        yield finding(ledger, m, "issue-no-measure", m.issue)
+
+
+def duplicate_seq(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    # 序号 restarts per section in many layouts, so duplicates count within one parent only.
+    first: dict[tuple[str, str, str, str], Measure] = {}
+    for m in ledger.measures:
+        if not m.seq or m.part > 1 or "seq" in m.origins:
+            continue
+        key = (m.sheet, m.aspect_key, m.problem_key, m.seq)
+        if key in first:
+            yield finding(ledger, m, "seq-duplicate", m.seq, other=first[key].row)
+        else:
+            first[key] = m
+
+
+def progress_says_done(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    for m in ledger.measures:
+        if not m.done and m.status_text and _SAYS_DONE.search(m.progress):
+            yield finding(ledger, m, "progress-says-done", m.status_text)
+
+
+def status_inferred(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    for m in ledger.measures:
+        if not m.status_text and m.done and _has_column(ledger, m, "status"):
+            yield finding(ledger, m, "status-inferred")
+
+
+def _has_column(ledger: Ledger, m: Measure, field: str) -> bool:
+    return field in ledger.sheet(m.sheet).columns
+
+
+RULES: list[Rule] = [
+    done_without_date,
+    done_after_as_of,
+    owners_missing,
+    columns_missing,
+    issues_without_measure,
+    duplicate_seq,
+    progress_says_done,
+    status_inferred,
+]
+
+
+def validate(ledger: Ledger, as_of: date) -> list[Finding]:
+    findings = schema_findings(ledger)
+    for rule in RULES:
+        findings.extend(rule(ledger, as_of))
+    return sort_findings(ledger, findings)
+
+
+def sort_findings(ledger: Ledger, findings: list[Finding]) -> list[Finding]:
+    """Errors first, then in the order of the sheets and cells, as a reader goes through."""
+    order = {s.name: i for i, s in enumerate(ledger.sheets)}
+
+    def key(f: Finding) -> tuple[int, int, int, int, str]:
+        m = _CELL.match(f.cell)
+        row = int(m[2]) if m else 0
+        col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(m[1]))) if m else 0
+        return (f.severity != "error", order.get(f.sheet, 99), row, col, f.code)
+
+    return sorted(findings, key=key)
+
+
+_CELL = re.compile(r"([A-Z]+)(\d+)$")
+
+
+def errors_of(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]
+
+
+def warnings_of(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity != "error"]
