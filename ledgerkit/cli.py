@@ -123,7 +123,8 @@ def init(
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # without standalone mode, click returns Exit codes
+        sys.exit(code if isinstance(code, int) else 0)
     except LedgerkitError as exc:
         print(exc.message, file=sys.stderr)
         sys.exit(exc.exit_code)

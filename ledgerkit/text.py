@@ -193,6 +193,10 @@ def _from_number(number: float) -> DateParse:
 NOT_APPLICABLE = frozenset(("/", "-", "--", "—", "——", "无", "暂无", "/。", "—/—"))
 
 
+def not_applicable(text: str) -> bool:
+    return fold(text) in NOT_APPLICABLE
+
+
 @lru_cache(maxsize=16384)
 def _parse_text(text: str, deadline: bool) -> DateParse:
     folded = fold(text)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from .model import STATUSES, Finding, Ledger, Measure
-from .text import nearest_status
+from .text import nearest_status, not_applicable
 
 STANDARD_NAMES = {
     "seq": "序号",
@@ -136,10 +136,11 @@ def measures_frame(ledger: Ledger):  # -> pandas.DataFrame
             "measure": [m.measure for m in ms],
             "issue": [m.issue for m in ms],
             "status": [m.status if m.status is not None else m.status_text for m in ms],
-            "deadline": [m.deadline for m in ms],
+            # "/" and "无" in a date cell mean "no date": nothing to check
+            "deadline": ["" if not_applicable(m.deadline) else m.deadline for m in ms],
             "deadline_date": pd.to_datetime([m.deadline_date for m in ms]),
             "deadline_word": [m.deadline_word for m in ms],
-            "done_on_text": [m.done_on_text for m in ms],
+            "done_on_text": ["" if not_applicable(m.done_on_text) else m.done_on_text for m in ms],
             "done_on": pd.to_datetime([m.done_on for m in ms]),
         }
     )
@@ -210,7 +211,8 @@ _SAYS_DONE = re.compile(r"(已全部完成|全部完成|已完成整改|整改�
 
 def done_without_date(ledger: Ledger, as_of: date) -> Iterable[Finding]:
     for m in ledger.measures:
-        if m.done and m.done_on is None and not m.done_on_text and _has_column(ledger, m, "done_on"):
+        no_date = not m.done_on_text or not_applicable(m.done_on_text)
+        if m.done and m.done_on is None and no_date and _has_column(ledger, m, "done_on"):
             yield finding(ledger, m, "done-without-date")
 
 
