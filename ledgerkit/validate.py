@@ -172,6 +172,9 @@ def schema():
     )
 
 
+COLUMN_CODES = {"measure": "measure-missing", "issue": "issue-missing", "status": "status-unknown"}
+
+
 def schema_findings(ledger: Ledger) -> list[Finding]:
     if not ledger.measures:
         return []
@@ -188,7 +191,9 @@ def _from_failures(ledger: Ledger, cases) -> list[Finding]:
     out = []
     seen = set()
     for row in cases.itertuples(index=False):
-        code, index = str(row.check), row.index
+        # Built-in checks report their own description, not their name: code by column.
+        code = COLUMN_CODES.get(row.column, "") if row.schema_context == "Column" else str(row.check)
+        index = row.index
         if code not in MESSAGES or index is None or (code, index) in seen:
             continue  # dtype failures cannot happen: the frame is built from typed fields
         seen.add((code, index))
