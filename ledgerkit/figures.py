@@ -208,12 +208,20 @@ def _by_aspect(items: list[IssueFigures]) -> list[Group]:
 
 def _by_owner(measures: list[Measure], attr: str, as_of: date) -> list[Group]:
     groups: dict[str, Group] = {}
+    keys: dict[str, str] = {}  # written name -> grouping key, memoised
     for m in measures:
         name = getattr(m, attr)
-        g = groups.setdefault("".join(name.split()), Group(name))
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = "".join(name.split())
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = Group(name)
         g.measures += 1
-        g.measures_done += m.done
-        g.overdue += is_overdue(m, as_of)
+        if m.status == DONE:
+            g.measures_done += 1
+        elif m.deadline_date is not None and m.deadline_date < as_of:
+            g.overdue += 1
     return list(groups.values())
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from .columns import is_group_label, match_header
 from .errors import UnreadableError
@@ -82,8 +83,22 @@ class Context:
     header: Header
     fill: dict[tuple[int, int], tuple[int, int]]  # merged cell -> its top-left cell
     section_levels: dict[str, str] = field(default_factory=dict)  # numbering style -> level
-    state: dict[str, tuple[str, Source] | None] = field(default_factory=dict)
-    row_findings: list[Finding] = field(default_factory=list)
+    # level -> (title, key, where it was written) of the aspect / problem / issue in force
+    state: dict[str, tuple[str, str, Source] | None] = field(default_factory=lambda: dict.fromkeys(LEVELS))
+    titles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    fill_rows: set[int] = field(init=False)
+    merge_width: dict[tuple[int, int], int] = field(init=False)
+    measure_cols: set[int] = field(init=False)
+    text_cols: list[tuple[str, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fill_rows = {r for r, _c in self.fill}
+        self.merge_width = {
+            (m.first_row, m.first_col): m.last_col - m.first_col + 1 for m in self.sheet.merges
+        }
+        cols = self.header.columns
+        self.measure_cols = {cols[f] for f in MEASURE_FIELDS if f in cols}
+        self.text_cols = [(f, cols[f]) for f in TEXT_FIELDS if f in cols]
 
 
 def col_letter(index: int) -> str:
@@ -190,25 +205,40 @@ def merged_fill(sheet: RawSheet, start_row: int) -> dict[tuple[int, int], tuple[
     return fill
 
 
-def _cell(rows: list[list[object]], r: int, c: int) -> object:
-    row = rows[r]
-    return row[c] if c < len(row) else ""
+@dataclass(slots=True)
+class Row:
+    """One sheet row, cleaned once: values with merges followed, and which cells are its own."""
+
+    index: int  # 0-based
+    values: list[object]  # raw values, merged cells holding their merge's value
+    texts: list[str]  # cleaned text of values
+    merged_from: dict[int, tuple[int, int]]  # column -> the merge's top-left cell
+
+    def own(self) -> list[tuple[int, str]]:
+        return [(c, t) for c, t in enumerate(self.texts) if t and c not in self.merged_from]
+
+    def at(self, c: int) -> tuple[int, int]:
+        return self.merged_from.get(c, (self.index, c))
 
 
-def _own_texts(row: list[object]) -> list[tuple[int, str]]:
-    out = []
-    for c, v in enumerate(row):
-        if v == "" or v is None:
-            continue
-        t = clean(v)
-        if t:
-            out.append((c, t))
-    return out
+def make_row(ctx: Context, r: int, width: int) -> Row:
+    values = list(ctx.sheet.rows[r][:width])
+    values += [""] * (width - len(values))
+    merged_from: dict[int, tuple[int, int]] = {}
+    if r in ctx.fill_rows:
+        rows = ctx.sheet.rows
+        for c in range(width):
+            at = ctx.fill.get((r, c))
+            if at is not None:
+                top = rows[at[0]]
+                values[c] = top[at[1]] if at[1] < len(top) else ""
+                merged_from[c] = at
+    return Row(r, values, [clean(v) for v in values], merged_from)
 
 
-def classify(ctx: Context, r: int) -> str:
+def classify(ctx: Context, row: Row) -> str:
     """blank | total | footnote | section | data."""
-    own = _own_texts(ctx.sheet.rows[r])
+    own = row.own()
     if not own:
         return "blank"
     first = own[0][1]
@@ -218,146 +248,121 @@ def classify(ctx: Context, r: int) -> str:
         return "footnote"
     if len({t for _c, t in own}) == 1:
         c = own[0][0]
-        spans = _merge_width(ctx.sheet, r, c)
         style = numbering_style(first)
-        if spans >= 3 or (style in ("cn", "cn_paren") and c not in _measure_cols(ctx.header)):
+        if ctx.merge_width.get((row.index, c), 1) >= 3 or (
+            style in ("cn", "cn_paren") and c not in ctx.measure_cols
+        ):
             return "section"
     return "data"
 
 
-def _measure_cols(header: Header) -> set[int]:
-    return {header.columns[f] for f in MEASURE_FIELDS if f in header.columns}
-
-
-def _merge_width(sheet: RawSheet, r: int, c: int) -> int:
-    for m in sheet.merges:
-        if m.first_row == r and m.first_col == c:
-            return m.last_col - m.first_col + 1
-    return 1
-
-
-def plan_sections(ctx: Context, kinds: list[str], first: int) -> None:
+def plan_sections(ctx: Context, sections: list[Row]) -> None:
     """Map each numbering style of section rows to the level it sets."""
     free = [lvl for lvl in ("aspect", "problem") if lvl not in ctx.header.columns]
-    styles: list[str] = []
     rank = {name: i for i, name in enumerate(("cn", "cn_paren", "problem_n", "arabic", "arabic_paren"))}
-    for offset, kind in enumerate(kinds):
-        if kind == "section":
-            text = _own_texts(ctx.sheet.rows[first + offset])[0][1]
-            style = numbering_style(text) or "plain"
-            if style not in styles:
-                styles.append(style)
+    styles = list(dict.fromkeys(numbering_style(row.own()[0][1]) or "plain" for row in sections))
     styles.sort(key=lambda s: rank.get(s, -1))
     for style, level in zip(styles, free, strict=False):
         ctx.section_levels[style] = level
 
 
-def apply_section(ctx: Context, r: int) -> None:
-    c, text = _own_texts(ctx.sheet.rows[r])[0]
+def apply_section(ctx: Context, row: Row) -> None:
+    c, text = row.own()[0]
     level = ctx.section_levels.get(numbering_style(text) or "plain")
     if level is None:
         return
-    ctx.state[level] = (strip_numbering(text), Source(ctx.sheet.name, a1(r, c), text))
+    ctx.state[level] = (*title_of(ctx, text), Source(ctx.sheet.name, a1(row.index, c), text))
     for lower in LEVELS[LEVELS.index(level) + 1 :]:
         ctx.state[lower] = None
 
 
-def _value(ctx: Context, r: int, c: int) -> tuple[object, tuple[int, int]]:
-    """A cell's value, following a merge to its top-left cell."""
-    at = ctx.fill.get((r, c), (r, c)) if ctx.fill else (r, c)
-    return _cell(ctx.sheet.rows, *at), at
+def title_of(ctx: Context, text: str) -> tuple[str, str]:
+    """(title without numbering, matching key), memoised: titles repeat down a sheet."""
+    found = ctx.titles.get(text)
+    if found is None:
+        title = strip_numbering(text) or text
+        found = ctx.titles[text] = (title, fold(title))
+    return found
 
 
-def read_row(ctx: Context, r: int, aspect_from_sheet: str) -> Measure:
+def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
     h = ctx.header
     name = ctx.sheet.name
-    m = Measure(sheet=name, row=r + 1)
+    m = Measure(sheet=name, row=row.index + 1)
+    texts = row.texts
     for level in LEVELS:
         c = h.columns.get(level)
-        text, src = "", None
-        if c is not None:
-            raw, at = _value(ctx, r, c)
-            text = clean(raw)
-            if text:
-                src = Source(name, a1(*at), text)
-                title = strip_numbering(text) or text
-                prev = ctx.state.get(level)
-                if prev is None or fold(prev[0]) != fold(title):
-                    # A new aspect / problem: what was "same as above" below it no longer is.
-                    for lower in LEVELS[LEVELS.index(level) + 1 :]:
-                        ctx.state[lower] = None
-                ctx.state[level] = (title, src)
-        if not text:
-            prev = ctx.state.get(level)
+        text = texts[c] if c is not None else ""
+        if text:
+            title, key = title_of(ctx, text)
+            prev = ctx.state[level]
+            if prev is None or prev[1] != key:
+                # A new aspect / problem: what was "same as above" below it no longer is.
+                for lower in LEVELS[LEVELS.index(level) + 1 :]:
+                    ctx.state[lower] = None
+                at = row.at(c)  # type: ignore[arg-type]
+                ctx.state[level] = (title, key, Source(name, a1(*at), text))
+            if c in row.merged_from:
+                m.origins[level] = ctx.state[level][2]  # type: ignore[index]
+        else:
+            prev = ctx.state[level]
             if prev is None and level == "aspect" and aspect_from_sheet:
-                prev = (aspect_from_sheet, Source(name, "", name))
-            if prev is not None:
-                text, src = prev
-                m.origins[level] = src
-        elif src is not None and src.cell != a1(r, c):  # type: ignore[arg-type]
-            m.origins[level] = src
-        title = strip_numbering(text) if text else ""
-        setattr(m, level, title or text)
-        setattr(m, f"{level}_key", fold(title or text))
-    for f in TEXT_FIELDS:
-        c = h.columns.get(f)
-        if c is None:
-            continue
-        raw, at = _value(ctx, r, c)
-        setattr(m, f, clean(raw))
-        if at != (r, c):
-            m.origins[f] = Source(name, a1(*at), clean(raw))
-    _read_parsed(ctx, r, m)
-    for c in h.extras:
-        raw, _at = _value(ctx, r, c)
-        m.extras[h.texts[c]] = _extra_text(raw)
+                prev = ctx.state[level] = (
+                    *title_of(ctx, aspect_from_sheet),
+                    Source(name, "", aspect_from_sheet),
+                )
+            if prev is None:
+                continue
+            title, key = prev[0], prev[1]
+            m.origins[level] = prev[2]
+        setattr(m, level, title)
+        setattr(m, f"{level}_key", key)
+    for f, c in ctx.text_cols:
+        setattr(m, f, texts[c])
+        if c in row.merged_from:
+            m.origins[f] = Source(name, a1(*row.merged_from[c]), texts[c])
+    _read_parsed(ctx, row, m)
+    if h.extras:
+        m.extras = {h.texts[c]: _extra_text(row.values[c], texts[c]) for c in h.extras}
     return m
 
 
-def _blank(ctx: Context, r: int, c: int) -> bool:
-    return clean(_value(ctx, r, c)[0]) == ""
+def _extra_text(raw: object, text: str) -> str:
+    if isinstance(raw, (datetime, date)):
+        return (raw.date() if isinstance(raw, datetime) else raw).isoformat()
+    return text
 
 
-def _extra_text(raw: object) -> str:
-    parsed = parse_date(raw) if not isinstance(raw, (str, int, float)) else None
-    if parsed is not None and parsed.value is not None:
-        return parsed.value.isoformat()
-    return clean(raw)
-
-
-def _read_parsed(ctx: Context, r: int, m: Measure) -> None:
+def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
     h = ctx.header
-    name = ctx.sheet.name
     c = h.columns.get("status")
     if c is not None:
-        raw, at = _value(ctx, r, c)
-        m.status_text = clean(raw)
+        m.status_text = row.texts[c]
         m.status = canonical_status(m.status_text) if m.status_text else None
-        if at != (r, c):
-            m.origins["status"] = Source(name, a1(*at), m.status_text)
+        if c in row.merged_from:
+            m.origins["status"] = Source(m.sheet, a1(*row.merged_from[c]), m.status_text)
     for f, is_deadline in (("deadline", True), ("done_on", False)):
         c = h.columns.get(f)
         if c is None:
             continue
-        raw, at = _value(ctx, r, c)
+        raw = row.values[c]
         parsed = parse_date(raw, deadline=is_deadline)
-        text = clean(raw)
+        text = row.texts[c]
         if not isinstance(raw, str) and parsed.value is not None:
             text = format_date(parsed.value)
         if is_deadline:
             m.deadline, m.deadline_date, m.deadline_word = text, parsed.value, parsed.word
         else:
             m.done_on_text, m.done_on = text, parsed.value
-        if at != (r, c):
-            m.origins[f] = Source(name, a1(*at), text)
+        if c in row.merged_from:
+            m.origins[f] = Source(m.sheet, a1(*row.merged_from[c]), text)
     if not m.status_text:  # blank: 未开始, unless a completion date says done
         m.status = "已完成" if m.done_on is not None else "未开始"
 
 
-def is_measure_row(ctx: Context, r: int) -> bool:
-    return any(not _blank(ctx, r, c) for c in _measure_cols(ctx.header)) or any(
-        not _blank(ctx, r, c) for c in ctx.header.extras
-    )
+def is_measure_row(ctx: Context, row: Row) -> bool:
+    texts = row.texts
+    return any(texts[c] for c in ctx.measure_cols) or any(texts[c] for c in ctx.header.extras)
 
 
 # ---- sheets and the ledger ---------------------------------------------------------------
@@ -368,18 +373,18 @@ def read_sheet(
 ) -> tuple[list[Measure], list[Measure], list[Finding]]:
     start = header.rows[-1] + 1
     ctx = Context(sheet=sheet, header=header, fill=merged_fill(sheet, start))
-    ctx.state = dict.fromkeys(LEVELS)
-    kinds = [classify(ctx, r) for r in range(start, len(sheet.rows))]
-    plan_sections(ctx, kinds, start)
+    width = max([len(r) for r in sheet.rows[start:]] + [max(header.texts, default=0) + 1])
+    rows = [make_row(ctx, r, width) for r in range(start, len(sheet.rows))]
+    kinds = [classify(ctx, row) for row in rows]
+    plan_sections(ctx, [row for row, kind in zip(rows, kinds, strict=True) if kind == "section"])
     measures: list[Measure] = []
     issue_rows: list[Measure] = []
-    for offset, kind in enumerate(kinds):
-        r = start + offset
+    for row, kind in zip(rows, kinds, strict=True):
         if kind == "section":
-            apply_section(ctx, r)
+            apply_section(ctx, row)
         elif kind == "data":
-            m = read_row(ctx, r, aspect_from_sheet)
-            (measures if is_measure_row(ctx, r) else issue_rows).append(m)
+            m = read_row(ctx, row, aspect_from_sheet)
+            (measures if is_measure_row(ctx, row) else issue_rows).append(m)
     notes = [
         Finding(
             "formula-no-value",
@@ -461,7 +466,11 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
 
 
 def _has_rows(sheet: RawSheet, header: Header) -> bool:
-    return any(_own_texts(row) for row in sheet.rows[header.rows[-1] + 1 :])
+    return any(_filled(row) for row in sheet.rows[header.rows[-1] + 1 :])
+
+
+def _filled(row: list[object]) -> bool:
+    return any(clean(v) for v in row)
 
 
 def _sheet_info(sheet: RawSheet, header: Header) -> SheetInfo:
@@ -477,7 +486,7 @@ def _sheet_info(sheet: RawSheet, header: Header) -> SheetInfo:
 def _no_header_message(raw: RawWorkbook) -> str:
     name = raw.path.name
     seen = next((h for h in (headers_seen(s) for s in raw.sheets) if h), [])
-    if not any(_own_texts(row) for s in raw.sheets for row in s.rows):
+    if not any(_filled(row) for s in raw.sheets for row in s.rows):
         return f"“{name}”中所有工作表都是空的，没有台账内容。"
     shown = "、".join(f"“{t[:12]}”" for t in seen[:8]) or "（无）"
     return (

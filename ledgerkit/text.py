@@ -22,16 +22,15 @@ _X000D = re.compile(r"_x000[dD]_")
 
 def clean(value: object) -> str:
     """The verbatim text of a cell, trimmed; Excel's escaped CR (``_x000D_``) removed."""
-    if value is None:
+    if type(value) is str:  # the common case first: this runs for every cell
+        if "_x000" in value or "\r" in value:
+            value = _X000D.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+        return value.strip(_TRIM)
+    if value is None or value == "":
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = value if isinstance(value, str) else str(value)
-    if "_x000" in text:
-        text = _X000D.sub("", text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip(_TRIM)
+    return clean(str(value))
 
 
 @lru_cache(maxsize=65536)
