@@ -74,10 +74,15 @@ def summary_command(path: Path, as_of: date, as_json: bool, config: Path | None)
 
 
 def figures_line(s) -> str:
-    rate = f"{s.completion_rate * 100:.1f}%"
+    return figures_line_dict(s.as_dict())
+
+
+def figures_line_dict(s: dict[str, Any]) -> str:
+    """One line of figures from the ``summary --json`` contract."""
+    rate = f"{s['completion_rate'] * 100:.1f}%"
     return (
-        f"截至{format_date(s.as_of)}，具体问题{s.issues}个，已完成整改{s.issues_done}个，完成率{rate}；"
-        f"整改措施{s.measures}条，已完成{s.measures_done}条。"
+        f"截至{format_date(date.fromisoformat(s['as_of']))}，具体问题{s['issues']}个，已完成整改{s['issues_done']}个，"
+        f"完成率{rate}；整改措施{s['measures']}条，已完成{s['measures_done']}条。"
     )
 
 

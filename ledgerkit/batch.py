@@ -1,0 +1,164 @@
+"""``report FOLDER``: every ledger in a folder, on both cores, results in input order."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .commands import default_outdir, figures_line_dict, is_ledger_file
+from .errors import LedgerkitError
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What happened to one file: picklable, so it can come back from a worker process."""
+
+    path: str
+    exit_code: int
+    manifest: dict[str, Any] | None = None
+    error: str = ""
+    messages: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        if self.manifest is not None:
+            return self.manifest
+        return {"file": self.path, "error": self.error, "outputs": None, "summary": None, "findings": None}
+
+
+def ledger_files(folder: Path) -> list[Path]:
+    """Ledgers in a folder: Office lock files, hidden files and our own outputs skipped."""
+    return sorted((p for p in folder.iterdir() if is_ledger_file(p)), key=lambda p: p.name)
+
+
+def process_file(
+    path: Path, out: Path, as_of: date, config: Path | None, no_notice: bool, mail_to: list[str]
+) -> FileOutcome:
+    """Report one file; every error a user can cause becomes the outcome's message."""
+    from .commands import mail_outputs, report_one
+
+    try:
+        # Each ledger gets its own folder: notices are named after the unit, and one unit's
+        # several ledgers in a folder must not overwrite each other's notice.
+        manifest, messages, result = report_one(path, out / path.stem, as_of, config, no_notice)
+        if mail_to and manifest["outputs"]["notice"]:
+            messages.append(mail_outputs(manifest, mail_to, result.config))
+        return FileOutcome(str(path), result.exit_code, manifest, messages=messages)
+    except LedgerkitError as exc:
+        return FileOutcome(str(path), exc.exit_code, error=exc.message)
+    except Exception as exc:  # a bad file never stops the others
+        return FileOutcome(
+            str(path), 3, error=f"处理“{path.name}”时发生内部错误（{type(exc).__name__}: {exc}）。"
+        )
+
+
+def workers_for(n_files: int) -> int:
+    return max(1, min(n_files, os.cpu_count() or 1))
+
+
+def run_folder(
+    files: list[Path],
+    out: Path,
+    as_of: date,
+    config: Path | None,
+    no_notice: bool,
+    mail_to: list[str],
+    workers: int,
+    on_done=None,
+) -> list[FileOutcome]:
+    if workers <= 1 or len(files) <= 1:
+        outcomes = []
+        for p in files:
+            outcomes.append(process_file(p, out, as_of, config, no_notice, mail_to))
+            if on_done:
+                on_done(outcomes[-1])
+        return outcomes
+    results: dict[int, FileOutcome] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(process_file, p, out, as_of, config, no_notice, mail_to): i
+            for i, p in enumerate(files)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = outcome = future.result()
+            if on_done:
+                on_done(outcome)
+    return [results[i] for i in range(len(files))]
+
+
+def report_folder(
+    folder: Path,
+    out: Path | None,
+    as_of: date,
+    config: Path | None,
+    no_notice: bool,
+    as_json: bool,
+    mail_to: list[str],
+) -> int:
+    files = ledger_files(folder)
+    if not files:
+        raise LedgerkitError(f"文件夹“{folder}”中没有台账文件（.xlsx .xlsm .xls）。")
+    outdir = out or default_outdir(folder / "x")
+    outcomes = _run_with_progress(files, outdir, as_of, config, no_notice, mail_to, as_json)
+    if as_json:
+        import json
+
+        print(json.dumps({"files": [o.as_json() for o in outcomes]}, ensure_ascii=False, indent=2))
+    else:
+        _closing_table(outcomes)
+    return max(o.exit_code for o in outcomes)
+
+
+def _run_with_progress(files, outdir, as_of, config, no_notice, mail_to, as_json) -> list[FileOutcome]:
+    workers = workers_for(len(files))
+    if as_json or not sys.stdout.isatty():
+
+        def plain(o: FileOutcome) -> None:
+            if not as_json:
+                print(_line(o), flush=True)
+
+        return run_folder(files, outdir, as_of, config, no_notice, mail_to, workers, plain)
+    from rich.progress import Progress
+
+    with Progress() as progress:
+        task = progress.add_task("处理台账", total=len(files))
+
+        def step(o: FileOutcome) -> None:
+            progress.console.print(_line(o), markup=False, highlight=False)
+            progress.advance(task)
+
+        return run_folder(files, outdir, as_of, config, no_notice, mail_to, workers, step)
+
+
+def _line(o: FileOutcome) -> str:
+    name = Path(o.path).name
+    if o.manifest is None:
+        return f"✗ {name}：{o.error}"
+    findings = o.manifest["findings"]
+    mark = "✓" if o.exit_code == 0 else "!"
+    return f"{mark} {name}：{figures_line_dict(o.manifest['summary'])}（错误{findings['errors']}，提醒{findings['warnings']}）"
+
+
+def _closing_table(outcomes: list[FileOutcome]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        "文件", "具体问题", "已完成", "完成率", "措施", "已完成", "错误", "提醒", "结果", title="汇总"
+    )
+    for o in outcomes:
+        name = Path(o.path).name
+        if o.manifest is None:
+            table.add_row(name, "", "", "", "", "", "", "", "无法读取" if o.exit_code == 2 else "出错")
+            continue
+        s, f = o.manifest["summary"], o.manifest["findings"]
+        table.add_row(
+            name, str(s["issues"]), str(s["issues_done"]), f"{s['completion_rate'] * 100:.1f}%",
+            str(s["measures"]), str(s["measures_done"]), str(f["errors"]), str(f["warnings"]),
+            "通过" if o.exit_code == 0 else "有错误",
+        )  # fmt: skip
+    Console(highlight=False).print(table)
