@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HEADER = ["序号", "方面", "问题", "具体问题", "整改措施", "责任领导", "责任科室", "责任人", "整改时限", "整改进展", "完成情况", "完成时间"]
+HEADER = [
+    "序号",
+    "方面",
+    "问题",
+    "具体问题",
+    "整改措施",
+    "责任领导",
+    "责任科室",
+    "责任人",
+    "整改时限",
+    "整改进展",
+    "完成情况",
+    "完成时间",
+]
 
 
 def write_xlsx(
@@ -63,5 +76,20 @@ def write_xls(path: Path, rows: list[list[object]], merges: list[tuple[int, int,
     return path
 
 
-def measure_row(seq, aspect, problem, issue, measure, status="已完成", deadline="2025年3月31日", done="2025年3月1日"):
-    return [seq, aspect, problem, issue, measure, "王明", "办公室", "李华", deadline, f"{measure}，已推进。", status, done]
+def measure_row(
+    seq, aspect, problem, issue, measure, status="已完成", deadline="2025年3月31日", done="2025年3月1日"
+):
+    return [
+        seq,
+        aspect,
+        problem,
+        issue,
+        measure,
+        "王明",
+        "办公室",
+        "李华",
+        deadline,
+        f"{measure}，已推进。",
+        status,
+        done,
+    ]

@@ -33,7 +33,9 @@ def test_summary_json_contract(sample):
     assert set(data) == SUMMARY_KEYS
     assert set(data["status_counts"]) == {"已完成", "阶段性完成", "正在推进", "长期坚持", "未开始"}
     assert all(set(d) == DUE_KEYS for d in data["overdue"] + data["due_soon"])
-    assert all(set(g) == {"department", "measures", "measures_done", "overdue"} for g in data["by_department"])
+    assert all(
+        set(g) == {"department", "measures", "measures_done", "overdue"} for g in data["by_department"]
+    )
     assert all(set(g) == {"leader", "measures", "measures_done", "overdue"} for g in data["by_leader"])
     assert (data["issues"], data["measures_done"], len(data["overdue"])) == (
         truth["issues"],
@@ -44,7 +46,9 @@ def test_summary_json_contract(sample):
 
 def test_check_json_and_exit_codes(tmp_path):
     good = write_xlsx(tmp_path / "good.xlsx", [HEADER, measure_row(1, "方面", "问题", "问题一", "措施一")])
-    bad = write_xlsx(tmp_path / "bad.xlsx", [HEADER, measure_row(1, "方面", "问题", "问题一", "措施一", "已完了")])
+    bad = write_xlsx(
+        tmp_path / "bad.xlsx", [HEADER, measure_row(1, "方面", "问题", "问题一", "措施一", "已完了")]
+    )
     ok = ledgerkit("check", str(good), "--as-of", "2025-03-03", "--json")
     assert ok.returncode == 0
     assert json.loads(ok.stdout) == {"file": str(good), "errors": [], "warnings": []}

@@ -26,14 +26,31 @@ def test_title_and_subtitle_rows_are_metadata(tmp_path):
     ]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges=["A1:L1"]), AS_OF)
     ledger = result.ledger
-    assert (ledger.title, ledger.unit, ledger.reported_on) == ("XX单位巡察反馈问题整改台账", "XX单位", "2025年3月31日")
+    assert (ledger.title, ledger.unit, ledger.reported_on) == (
+        "XX单位巡察反馈问题整改台账",
+        "XX单位",
+        "2025年3月31日",
+    )
     assert ledger.reported_date == date(2025, 3, 31)
     assert ledger.sheets[0].header_rows == (3,)
     assert result.summary.measures == 1
 
 
 def test_header_written_with_spaces_full_width_and_line_breaks(tmp_path):
-    header = ["序 号", "方\u3000面", "问题", "具体\n问题", "整改措施 ", "责任领导", "责任科室", "责任人", "整改\n时限", "整改进展", "完成情况", "完成时间"]
+    header = [
+        "序 号",
+        "方\u3000面",
+        "问题",
+        "具体\n问题",
+        "整改措施 ",
+        "责任领导",
+        "责任科室",
+        "责任人",
+        "整改\n时限",
+        "整改进展",
+        "完成情况",
+        "完成时间",
+    ]
     rows = [header, measure_row(1, "方面甲", "问题甲", "问题一", "措施一")]
     ledger = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF).ledger
     assert set(ledger.sheets[0].columns) >= {"seq", "aspect", "issue", "measure", "deadline", "status"}
@@ -43,7 +60,18 @@ def test_two_row_header_with_group_cells(tmp_path):
     rows = [
         ["序号", "具体问题", "整改措施", "责任分工", "", "", "整改时限", "整改情况", "", ""],
         ["", "", "", "责任领导", "责任科室", "责任人", "", "整改进展", "完成情况", "完成时间"],
-        ["1", "问题一", "措施一", "王明", "办公室", "李华", "2025年3月31日", "已推进", "已完成", "2025年3月1日"],
+        [
+            "1",
+            "问题一",
+            "措施一",
+            "王明",
+            "办公室",
+            "李华",
+            "2025年3月31日",
+            "已推进",
+            "已完成",
+            "2025年3月1日",
+        ],
     ]
     merges = ["A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:G2", "H1:J1"]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges), AS_OF)
@@ -79,8 +107,30 @@ def test_vertically_merged_hierarchy_holds_for_every_row(tmp_path):
 
 
 def test_section_rows_set_aspect_and_problem(tmp_path):
-    header = ["序号", "具体问题", "整改措施", "责任领导", "责任科室", "责任人", "整改时限", "整改进展", "完成情况", "完成时间"]
-    row = lambda seq, issue, measure: [seq, issue, measure, "王明", "办公室", "李华", "2025年3月31日", "进展", "已完成", "2025年3月1日"]  # noqa: E731
+    header = [
+        "序号",
+        "具体问题",
+        "整改措施",
+        "责任领导",
+        "责任科室",
+        "责任人",
+        "整改时限",
+        "整改进展",
+        "完成情况",
+        "完成时间",
+    ]
+    row = lambda seq, issue, measure: [
+        seq,
+        issue,
+        measure,
+        "王明",
+        "办公室",
+        "李华",
+        "2025年3月31日",
+        "进展",
+        "已完成",
+        "2025年3月1日",
+    ]  # noqa: E731
     rows = [
         header,
         ["一、方面甲"],
@@ -106,7 +156,11 @@ def test_section_rows_set_aspect_and_problem(tmp_path):
 
 
 def test_section_rows_without_merge_are_recognised_by_numbering(tmp_path):
-    rows = [HEADER[:1] + HEADER[3:], ["一、方面甲"], ["1", "问题一", "措施一", "王明", "办公室", "李华", "立行立改", "进展", "已完成", "2025-03-01"]]
+    rows = [
+        HEADER[:1] + HEADER[3:],
+        ["一、方面甲"],
+        ["1", "问题一", "措施一", "王明", "办公室", "李华", "立行立改", "进展", "已完成", "2025-03-01"],
+    ]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
     assert titles(result) == [("方面甲", "", "问题一", "措施一")]
     assert result.summary.problems == 1  # no problem level: each issue is its own problem
@@ -126,7 +180,9 @@ def test_seq_forms_numbers_as_text_and_formula_cached_values(tmp_path):
     wb.close()
     result = run(path, AS_OF)
     assert [m.seq for m in result.ledger.measures] == ["1", "1.1", "（1）", "4"]
-    assert [(f.code, f.cell) for f in result.warnings if f.code == "formula-no-value"] == [("formula-no-value", "F4")]
+    assert [(f.code, f.cell) for f in result.warnings if f.code == "formula-no-value"] == [
+        ("formula-no-value", "F4")
+    ]
 
 
 def test_blank_rows_totals_and_footnotes_are_not_data(tmp_path):
@@ -145,8 +201,28 @@ def test_blank_rows_totals_and_footnotes_are_not_data(tmp_path):
 
 
 def test_instruction_and_empty_sheets_are_skipped_and_sheet_name_gives_aspect(tmp_path):
-    header = ["序号", "具体问题", "整改措施", "责任领导", "责任科室", "责任人", "整改时限", "完成情况", "完成时间"]
-    body = lambda i: [i, f"问题{i}", f"措施{i}", "王明", "办公室", "李华", "2025-03-31", "已完成", "2025-03-01"]  # noqa: E731
+    header = [
+        "序号",
+        "具体问题",
+        "整改措施",
+        "责任领导",
+        "责任科室",
+        "责任人",
+        "整改时限",
+        "完成情况",
+        "完成时间",
+    ]
+    body = lambda i: [
+        i,
+        f"问题{i}",
+        f"措施{i}",
+        "王明",
+        "办公室",
+        "李华",
+        "2025-03-31",
+        "已完成",
+        "2025-03-01",
+    ]  # noqa: E731
     path = write_sheets(
         tmp_path / "t.xlsx",
         {
@@ -165,8 +241,34 @@ def test_instruction_and_empty_sheets_are_skipped_and_sheet_name_gives_aspect(tm
 def test_dirty_cells(tmp_path):
     rows = [
         HEADER,
-        ["1", " 方面甲\u3000", "问题甲", "问题一 ", "\u3000措施一", " 王明", "办公室  ", "李华", "2025.3.31", "第一行_x000D_\n第二行", "已 完成", "20250301"],
-        ["2", "方面甲", "问题甲\u3000", "问题一", "措施二", "王明", "办公室", "李华", 45747.0, "进展", "\u3000已完成 ", "2025/03/01"],
+        [
+            "1",
+            " 方面甲\u3000",
+            "问题甲",
+            "问题一 ",
+            "\u3000措施一",
+            " 王明",
+            "办公室  ",
+            "李华",
+            "2025.3.31",
+            "第一行_x000D_\n第二行",
+            "已 完成",
+            "20250301",
+        ],
+        [
+            "2",
+            "方面甲",
+            "问题甲\u3000",
+            "问题一",
+            "措施二",
+            "王明",
+            "办公室",
+            "李华",
+            45747.0,
+            "进展",
+            "\u3000已完成 ",
+            "2025/03/01",
+        ],
     ]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
     m1, m2 = result.ledger.measures
@@ -210,8 +312,34 @@ def test_one_row_per_issue_with_numbered_measures(tmp_path, cell):
     progress = "①已学习；②已建立；③已检查"
     rows = [
         HEADER,
-        [1, "方面", "问题", "问题一", cell, "王明", "办公室", "李华", "2025-03-31", progress, "已完成", "2025-03-01"],
-        [2, "方面", "问题", "问题二", "单独一条措施", "王明", "办公室", "李华", "2025-03-31", "进展", "正在推进", ""],
+        [
+            1,
+            "方面",
+            "问题",
+            "问题一",
+            cell,
+            "王明",
+            "办公室",
+            "李华",
+            "2025-03-31",
+            progress,
+            "已完成",
+            "2025-03-01",
+        ],
+        [
+            2,
+            "方面",
+            "问题",
+            "问题二",
+            "单独一条措施",
+            "王明",
+            "办公室",
+            "李华",
+            "2025-03-31",
+            "进展",
+            "正在推进",
+            "",
+        ],
     ]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
     ms = result.ledger.measures
@@ -231,12 +359,19 @@ def test_numbered_text_in_a_multi_row_issue_is_one_measure(tmp_path):
 
 
 def test_same_issue_title_under_two_problems_is_two_issues(tmp_path):
-    rows = [HEADER, measure_row(1, "方面", "问题甲", "制度不健全", "措施一"), measure_row(2, "方面", "问题乙", "制度不健全", "措施二")]
+    rows = [
+        HEADER,
+        measure_row(1, "方面", "问题甲", "制度不健全", "措施一"),
+        measure_row(2, "方面", "问题乙", "制度不健全", "措施二"),
+    ]
     assert run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF).summary.issues == 2
 
 
 def test_unrecognised_columns_are_kept_with_their_headers(tmp_path):
-    rows = [HEADER + ["备注", "备注2", "督办人"], measure_row(1, "方面", "问题", "问题一", "措施一") + ["同上期", "已核对", "赵六"]]
+    rows = [
+        [*HEADER, "备注", "备注2", "督办人"],
+        [*measure_row(1, "方面", "问题", "问题一", "措施一"), "同上期", "已核对", "赵六"],
+    ]
     ledger = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF).ledger
     assert ledger.extra_headers == ["备注2", "督办人"]
     m = ledger.measures[0]

@@ -14,15 +14,25 @@ from ledgerkit.pipeline import run
 def test_figures_match_truth(sample):
     truth = load_truth(sample)
     s = run(sample, date.fromisoformat(truth["as_of"])).summary.as_dict()
-    for key in ("aspects", "problems", "issues", "issues_done", "measures", "measures_done", "completion_rate"):
+    for key in (
+        "aspects",
+        "problems",
+        "issues",
+        "issues_done",
+        "measures",
+        "measures_done",
+        "completion_rate",
+    ):
         assert s[key] == truth[key], key
-    assert {k: v for k, v in s["status_counts"].items() if k in truth["status_counts"]} == truth["status_counts"]
+    assert {k: v for k, v in s["status_counts"].items() if k in truth["status_counts"]} == truth[
+        "status_counts"
+    ]
     assert sum(s["status_counts"].values()) == truth["measures"]
     assert len(s["overdue"]) == truth["overdue"]
     assert s["by_aspect"] == truth["by_aspect"]
-    assert [{k: d[k] for k in ("department", "measures", "measures_done")} for d in s["by_department"]] == truth[
-        "by_department"
-    ]
+    assert [
+        {k: d[k] for k in ("department", "measures", "measures_done")} for d in s["by_department"]
+    ] == truth["by_department"]
     assert s["unit"] == truth["unit"]
 
 

@@ -4,7 +4,14 @@ from datetime import date, datetime
 
 import pytest
 
-from ledgerkit.text import canonical_status, clean, nearest_status, parse_date, split_numbered, strip_numbering
+from ledgerkit.text import (
+    canonical_status,
+    clean,
+    nearest_status,
+    parse_date,
+    split_numbered,
+    strip_numbering,
+)
 
 
 @pytest.mark.parametrize(
@@ -32,7 +39,9 @@ def test_dates_in_every_form(raw, expected):
     assert parse_date(raw, deadline=True).value == expected
 
 
-@pytest.mark.parametrize(("raw", "word"), [("立行立改", "立行立改"), ("长期坚持", "长期坚持"), (" 长期坚持 ", "长期坚持")])
+@pytest.mark.parametrize(
+    ("raw", "word"), [("立行立改", "立行立改"), ("长期坚持", "长期坚持"), (" 长期坚持 ", "长期坚持")]
+)
 def test_deadline_words(raw, word):
     parsed = parse_date(raw, deadline=True)
     assert (parsed.value, parsed.word, parsed.valid) == (None, word, True)

@@ -23,7 +23,9 @@ def test_each_rule_reports_at_the_right_cell(tmp_path):
         measure_row(2, "方面", "问题", "问题一", "措施二", "已完了", "2025-03-31", ""),  # K4 unknown status
         measure_row(3, "方面", "问题", "问题一", "", "正在推进", "2025-03-31", ""),  # E5 no measure
         measure_row(4, "方面", "问题", "问题二", "措施四", "已完成", "2025-03-31", ""),  # L6 done, no date
-        measure_row(5, "方面", "问题", "问题二", "措施五", "已完成", "2025-03-31", "2025-04-01"),  # L7 after as-of
+        measure_row(
+            5, "方面", "问题", "问题二", "措施五", "已完成", "2025-03-31", "2025-04-01"
+        ),  # L7 after as-of
         measure_row(5, "方面", "问题", "问题二", "措施六", "正在推进", "2025-03-31", ""),  # A8 dup seq
         [7, "方面", "问题", "问题三", "", "", "", "", "", "", "", ""],  # D9 issue without measure
     ]
@@ -52,7 +54,12 @@ def test_finding_carries_message_hint_and_value(tmp_path):
     result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
     by_code = {f.code: f for f in result.errors}
     bad_date = by_code["deadline-invalid"]
-    assert (bad_date.sheet, bad_date.cell, bad_date.field, bad_date.value) == ("整改台账", "I2", "deadline", "2025年13月45日")
+    assert (bad_date.sheet, bad_date.cell, bad_date.field, bad_date.value) == (
+        "整改台账",
+        "I2",
+        "deadline",
+        "2025年13月45日",
+    )
     assert bad_date.message.startswith("「整改台账」I2：") and "2025年13月45日" in bad_date.message
     assert "立行立改" in bad_date.hint
     assert "已完成" in by_code["status-unknown"].hint  # the nearest known word
@@ -73,6 +80,10 @@ def test_blank_status_without_date_is_not_started(tmp_path):
 
 def test_missing_owner_columns_warn_once_at_the_header(tmp_path):
     header = ["序号", "具体问题", "整改措施", "整改时限", "完成情况"]
-    rows = [header, [1, "问题一", "措施一", "2025-03-31", "已完成"], [2, "问题二", "措施二", "2025-03-31", "已完成"]]
+    rows = [
+        header,
+        [1, "问题一", "措施一", "2025-03-31", "已完成"],
+        [2, "问题二", "措施二", "2025-03-31", "已完成"],
+    ]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
     assert codes(result) == [("column-missing", "A1"), ("column-missing", "A1")]
