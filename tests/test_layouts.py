@@ -119,18 +119,21 @@ def test_section_rows_set_aspect_and_problem(tmp_path):
         "完成情况",
         "完成时间",
     ]
-    row = lambda seq, issue, measure: [
-        seq,
-        issue,
-        measure,
-        "王明",
-        "办公室",
-        "李华",
-        "2025年3月31日",
-        "进展",
-        "已完成",
-        "2025年3月1日",
-    ]  # noqa: E731
+
+    def row(seq, issue, measure):
+        return [
+            seq,
+            issue,
+            measure,
+            "王明",
+            "办公室",
+            "李华",
+            "2025年3月31日",
+            "进展",
+            "已完成",
+            "2025年3月1日",
+        ]
+
     rows = [
         header,
         ["一、方面甲"],
@@ -212,17 +215,10 @@ def test_instruction_and_empty_sheets_are_skipped_and_sheet_name_gives_aspect(tm
         "完成情况",
         "完成时间",
     ]
-    body = lambda i: [
-        i,
-        f"问题{i}",
-        f"措施{i}",
-        "王明",
-        "办公室",
-        "李华",
-        "2025-03-31",
-        "已完成",
-        "2025-03-01",
-    ]  # noqa: E731
+
+    def body(i):
+        return [i, f"问题{i}", f"措施{i}", "王明", "办公室", "李华", "2025-03-31", "已完成", "2025-03-01"]
+
     path = write_sheets(
         tmp_path / "t.xlsx",
         {
