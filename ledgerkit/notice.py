@@ -49,7 +49,7 @@ DEFAULT_NUMBERING = {"problem_numbering": "per_aspect", "issue_numbering": "cont
 # Required config values: (section, key) -> the name shown in 【待填：…】 and in the missing list.
 REQUIRED = {
     ("unit", "name"): "单位名称",
-    ("inspection", "committee"): "派出巡察组的党委（如“市委”）",
+    ("inspection", "committee"): "派出巡察组的党委",
     ("inspection", "group"): "巡察组名称",
     ("inspection", "start"): "巡察开始日期",
     ("inspection", "end"): "巡察结束日期",

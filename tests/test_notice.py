@@ -461,7 +461,7 @@ def test_missing_config_gives_highlighted_placeholders(tmp_path):
     assert result.path.name == "本单位关于巡察整改情况的通报（草稿）.docx"
     assert result.missing[:3] == [
         "单位名称（[unit] name）",
-        "派出巡察组的党委（如“市委”）（[inspection] committee）",
+        "派出巡察组的党委（[inspection] committee）",
         "巡察组名称（[inspection] group）",
     ]
     assert "联系电话（[contact] phone）" in result.missing
