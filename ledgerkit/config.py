@@ -135,5 +135,7 @@ def _type_ok(value: Any, expected: type | tuple[type, ...]) -> bool:
     return isinstance(value, expected)
 
 
-# templates/ sits beside the package in the repository; offices edit it without touching code.
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# templates/ sits beside the package in the repository, where offices edit it without touching
+# code; an installed wheel carries it as ledgerkit/templates.
+_REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = _REPO_TEMPLATES if _REPO_TEMPLATES.is_dir() else Path(__file__).resolve().parent / "templates"
