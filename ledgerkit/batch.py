@@ -57,7 +57,10 @@ def process_file(
 
 
 def workers_for(n_files: int) -> int:
-    return max(1, min(n_files, os.cpu_count() or 1))
+    """Both cores by default; LEDGERKIT_WORKERS sets the number (benchmarks, busy servers)."""
+    wanted = os.environ.get("LEDGERKIT_WORKERS", "")
+    cores = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
+    return max(1, min(n_files, cores))
 
 
 def run_folder(
