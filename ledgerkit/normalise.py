@@ -89,6 +89,7 @@ class Context:
     fill_rows: set[int] = field(init=False)
     merge_width: dict[tuple[int, int], int] = field(init=False)
     measure_cols: set[int] = field(init=False)
+    level_cols: set[int] = field(init=False)
     text_cols: list[tuple[str, int]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +99,7 @@ class Context:
         }
         cols = self.header.columns
         self.measure_cols = {cols[f] for f in MEASURE_FIELDS if f in cols}
+        self.level_cols = {cols[f] for f in LEVELS if f in cols}
         self.text_cols = [(f, cols[f]) for f in TEXT_FIELDS if f in cols]
 
 
@@ -149,6 +151,9 @@ def find_header(sheet: RawSheet) -> Header | None:
             columns[name] = c
         else:
             extras.append(c)
+    if "issue" not in columns and "problem" in columns:
+        # No 具体问题 column: the problem column lists the issues (each its own problem).
+        columns["issue"] = columns.pop("problem")
     header_rows = (top, top + 1) if any(lower) else (top,)
     return Header(header_rows, columns, texts, extras)
 
@@ -249,16 +254,16 @@ def classify(ctx: Context, row: Row) -> str:
     if len({t for _c, t in own}) == 1:
         c = own[0][0]
         style = numbering_style(first)
-        if ctx.merge_width.get((row.index, c), 1) >= 3 or (
-            style in ("cn", "cn_paren") and c not in ctx.measure_cols
-        ):
+        if ctx.merge_width.get((row.index, c), 1) >= 3:
             return "section"
+        if style in ("cn", "cn_paren") and c not in ctx.measure_cols and c not in ctx.level_cols:
+            return "section"  # a heading typed in the first column, not merged
     return "data"
 
 
 def plan_sections(ctx: Context, sections: list[Row]) -> None:
     """Map each numbering style of section rows to the level it sets."""
-    free = [lvl for lvl in ("aspect", "problem") if lvl not in ctx.header.columns]
+    free = [lvl for lvl in LEVELS if lvl not in ctx.header.columns]
     rank = {name: i for i, name in enumerate(("cn", "cn_paren", "problem_n", "arabic", "arabic_paren"))}
     styles = list(dict.fromkeys(numbering_style(row.own()[0][1]) or "plain" for row in sections))
     styles.sort(key=lambda s: rank.get(s, -1))

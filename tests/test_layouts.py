@@ -403,3 +403,34 @@ def test_no_ledger_header_names_the_headers_seen(tmp_path):
     with pytest.raises(UnreadableError) as err:
         run(path, AS_OF)
     assert "“姓名”" in err.value.message and "t.xlsx" in err.value.message
+
+
+def test_problem_column_without_issue_column_lists_the_issues(tmp_path):
+    header = ["序号", "存在问题", "整改措施", "责任科室", "责任人", "整改时限", "完成情况"]
+    rows = [
+        header,
+        [1, "问题一", "措施一", "办公室", "李华", "立行立改", "已完成"],
+        [2, "问题二", "措施二", "办公室", "李华", "立行立改", "正在推进"],
+    ]
+    s = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF).summary
+    assert (s.problems, s.issues, s.issues_done) == (2, 2, 1)
+
+
+def test_heading_in_the_aspect_column_sets_the_aspect_not_the_problem(tmp_path):
+    rows = [HEADER, ["", "一、方面甲"], measure_row(1, "", "问题甲", "问题一", "措施一")]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    assert titles(result) == [("方面甲", "问题甲", "问题一", "措施一")]
+    assert result.errors == []
+
+
+def test_three_levels_of_section_rows_when_no_hierarchy_columns(tmp_path):
+    header = ["序号", "整改措施", "责任科室", "责任人", "整改时限", "完成情况"]
+    rows = [
+        header,
+        ["一、方面甲"],
+        ["（一）问题甲"],
+        ["1.问题一"],
+        ["", "措施一", "办公室", "李华", "立行立改", "已完成"],
+    ]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges=["A2:F2", "A3:F3", "A4:F4"]), AS_OF)
+    assert titles(result) == [("方面甲", "问题甲", "问题一", "措施一")]
