@@ -35,6 +35,15 @@ ERROR_REPORT = "错误报告.txt"
 RESCAN_SECONDS = 5.0
 
 
+class Stopped(BaseException):
+    """Raised by SIGTERM / Ctrl-C inside a file: not an Exception, so no handler swallows it.
+
+    Stopping mid-file is safe: outputs are only renamed into place when complete (their
+    temporary files are removed on the way out), and the state does not yet say "done", so
+    the next start does the file again.
+    """
+
+
 def default_outbox(inbox: Path) -> Path:
     return inbox.with_name(f"{inbox.name}-输出")
 
@@ -75,6 +84,7 @@ class Watcher:
     mail_to: list[str] = field(default_factory=list)
     settle: float = 2.0
     stop: threading.Event = field(default_factory=threading.Event)
+    busy: bool = False  # inside a file: a stop request interrupts it
 
     def __post_init__(self) -> None:
         self.outbox.mkdir(parents=True, exist_ok=True)
@@ -99,6 +109,8 @@ class Watcher:
                 with contextlib.suppress(queue.Empty):
                     self._consider(self.events.get(timeout=0.5))
                 self._process_settled()
+        except Stopped:
+            self.log.info("收到停止信号，正在处理的文件将在下次启动时重新处理。")
         finally:
             observer.stop()
             observer.join(timeout=5)
@@ -157,7 +169,11 @@ class Watcher:
                 self.seen[path] = (st.st_size, st.st_mtime_ns, now)
                 continue
             del self.seen[path]
-            self.process(path)
+            self.busy = True
+            try:
+                self.process(path)
+            finally:
+                self.busy = False
             self.handled[path] = (size, mtime)
 
     # -- one file --------------------------------------------------------------------------
@@ -254,6 +270,8 @@ def watch_command(
 
     def stop(_signum, _frame) -> None:
         watcher.stop.set()
+        if watcher.busy:
+            raise Stopped
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
