@@ -5,8 +5,6 @@ Heavy libraries (pandas, pandera, docx) are imported inside the commands that ne
 and an exit code; anything else is trapped once in ``main``.
 """
 
-from __future__ import annotations
-
 import sys
 from datetime import date
 from pathlib import Path

@@ -186,7 +186,7 @@ def report_command(
     if as_json:
         _print_json(data)
     else:
-        print(figures_line(result.summary))
+        print(figures_line_dict(data["summary"]))
         print(f"清洗后的台账：{data['outputs']['workbook']}")
         if data["outputs"]["notice"]:
             print(f"通报草稿：{data['outputs']['notice']}")
