@@ -1,8 +1,14 @@
 """The bits of an .xlsx that calamine does not expose, read straight from its XML parts.
 
-Only formula cells are needed: calamine returns a formula's cached value, and an empty
-string when the file was saved without one (some export tools do that). Every parse goes
-through defusedxml, so entity bombs in a hostile file are refused.
+Two things: formula cells (calamine returns a formula's cached value, and an empty string
+when the file was saved without one, as some export tools do), and a safety scan of every
+part before calamine sees it. Every parse goes through defusedxml, so entity bombs in a
+hostile file are refused; the scan itself parses nothing.
+
+Why the scan: calamine builds each sheet as a dense grid from its first to its last cell
+holding a value, so two cells at A1 and XFD1048576 (a 1 KB file) ask for 17 billion cells
+and abort the process. The scan finds how far a sheet's cells reach, the way calamine
+places them: a cell's ``r`` reference, or, without one, counted along its row.
 """
 
 from __future__ import annotations
@@ -10,6 +16,9 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
@@ -18,12 +27,13 @@ NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL = re.compile(r"([A-Z]+)(\d+)")
+MAX_TREE = 16 << 20  # parts parsed whole into a tree; real ones are a few kilobytes
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its part path inside the zip."""
-    wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
-    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    wb = SafeET.fromstring(_read_small(zf, "xl/workbook.xml"))
+    rels = SafeET.fromstring(_read_small(zf, "xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{PKG_REL}Relationship")}
     parts = {}
     for sheet in wb.iter(f"{NS}sheet"):
@@ -31,6 +41,12 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
         parts[sheet.get("name", "")] = path
     return parts
+
+
+def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
+    if zf.getinfo(name).file_size > MAX_TREE:
+        raise HostilePart(name, "解压后异常巨大")
+    return zf.read(name)
 
 
 def formula_cells_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
@@ -80,3 +96,146 @@ def _rc(ref: str) -> tuple[int, int]:
     for ch in m[1]:
         col = col * 26 + ord(ch) - 64
     return (int(m[2]) - 1, col - 1)
+
+
+# ---- safety scan ----------------------------------------------------------------------------
+
+SHEET_DIRS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")  # calamine reads sheets here
+CHUNK = 4 << 20
+MAX_TAG = 1 << 20
+# Fast path, for tags as every spreadsheet program writes them (`<c r="B7"`, `<row r="7"`):
+# the grid is the farthest reference. Only references past row 99,999 or column T are looked
+# at one by one; the others fit in NEAR. A cell or row tag without a leading r="..." (calamine
+# then counts positions along the rows) sends the part to the exact walk.
+_ODD_CELL = re.compile(rb'c(?<=[<:]c)(?=[\s>/])(?! r=")')
+_ODD_ROW = re.compile(rb'row(?<=[<:]row)(?=[\s>/])(?! r=")')
+_FAR_REF = re.compile(rb'r="((?:[A-Za-z]{2}|[U-Zu-z])[A-Za-z]*)(\d+)"|r="([A-Za-z]*)(\d{6,})"')
+NEAR = (99_999, 20)
+_DOCTYPE = re.compile(rb"(?i)<!doctype")
+_TAG = re.compile(rb"""<(/?)(?:[^\s<>/:!?]+:)?(c|row)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_ATTR = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"([A-Za-z]*)(\d*)")
+
+
+class HostilePart(ValueError):
+    """A part no spreadsheet program writes, refused before any parser sees it."""
+
+    def __init__(self, part: str, reason: str) -> None:
+        super().__init__(f"{part}: {reason}")
+        self.part = part
+        self.reason = reason  # a Chinese phrase for the user's sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """How far a sheet's cells reach: the grid calamine will allocate is rows x cols."""
+
+    rows: int
+    cols: int
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+
+def is_sheet_part(name: str) -> bool:
+    return name.lower().startswith(SHEET_DIRS)
+
+
+def check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """Refuse a DTD (entity bombs) at the head of an XML part; for a sheet part, a bound on its
+    extent (generous: confirm with ``exact_extent`` before refusing), else None.
+
+    Reading stops at the size the zip declares, and a CRC mismatch raises BadZipFile, so a
+    part whose headers lie about its size cannot inflate past what was already judged.
+    """
+    sheet = is_sheet_part(info.filename)
+    rows, cols = NEAR
+    with zf.open(info) as fh:
+        pieces = _pieces(fh, info.filename)
+        head = next(pieces, b"")
+        _check_head(info.filename, head)
+        if not sheet:
+            return None
+        for data in chain([head], pieces):
+            if _ODD_CELL.search(data) or _ODD_ROW.search(data):
+                break
+            for m in _FAR_REF.finditer(data):
+                letters, digits = (m[1], m[2]) if m[1] is not None else (m[3], m[4])
+                rows, cols = max(rows, int(digits)), max(cols, _col_index(letters) + 1)
+        else:
+            return Extent(rows, cols)
+    return exact_extent(zf, info)
+
+
+def _pieces(fh, part: str) -> Iterator[bytes]:
+    """The part in pieces that never split a tag."""
+    tail = b""
+    while chunk := fh.read(CHUNK):
+        data = tail + chunk
+        cut = data.rfind(b"<")
+        if cut >= 0 and data.find(b">", cut) < 0:
+            data, tail = data[:cut], data[cut:]
+            if len(tail) > MAX_TAG:
+                raise HostilePart(part, "含有异常巨大的标签")
+        else:
+            tail = b""
+        yield data
+    if tail:
+        yield tail
+
+
+def _check_head(part: str, data: bytes) -> None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\0" in data[:4]:
+        raise HostilePart(part, "不是 UTF-8 编码")
+    if _DOCTYPE.search(data):
+        raise HostilePart(part, "含有 DTD 实体定义（Excel 不会写入这种内容，文件可能被人为改动过）")
+
+
+def exact_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent:
+    """Walk the cell and row tags as calamine does; refuse what the walk cannot trust."""
+    row = col = 0
+    last_row = last_col = -1
+    with zf.open(info) as fh:
+        for i, data in enumerate(_pieces(fh, info.filename)):
+            if i == 0:
+                data = (
+                    data[data.find(b"?>") + 2 :] if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?") else data
+                )
+            if b"<!" in data or b"<?" in data:  # comments, CDATA, PIs could hide tags from the walk
+                raise HostilePart(info.filename, "含有注释或 CDATA 等 Excel 不会写入的结构")
+            for m in _TAG.finditer(data):
+                closing, name, attrs = m[1], m[2], m[3]
+                if closing:
+                    if name == b"row":
+                        row, col = row + 1, 0
+                    continue
+                ref = _reference(attrs)
+                empty = attrs.endswith(b"/")  # calamine expands <x/> into start and end
+                if name == b"row":
+                    if ref and ref[2]:
+                        row = int(ref[2]) - 1
+                    if empty:
+                        row, col = row + 1, 0
+                    continue
+                r, c = (int(ref[2] or 1) - 1, _col_index(ref[1])) if ref and ref[1] else (row, col)
+                col = c + 1
+                if not empty:
+                    last_row, last_col = max(last_row, r), max(last_col, c)
+    return Extent(last_row + 1, last_col + 1)
+
+
+def _reference(attrs: bytes) -> re.Match[bytes] | None:
+    """The ``r`` attribute as (letters, digits); calamine takes the raw value, unescaped."""
+    value = None
+    for m in _ATTR.finditer(attrs):
+        if m[1] == b"r":
+            value = m[2] if m[2] is not None else m[3]
+    return _REF.fullmatch(value) if value is not None else None
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n - 1
