@@ -92,10 +92,7 @@ def _rc(ref: str) -> tuple[int, int]:
     m = _CELL.fullmatch(ref)
     if not m:
         return (-1, -1)
-    col = 0
-    for ch in m[1]:
-        col = col * 26 + ord(ch) - 64
-    return (int(m[2]) - 1, col - 1)
+    return (int(m[2]) - 1, _col_index(m[1].encode()))
 
 
 # ---- safety scan ----------------------------------------------------------------------------

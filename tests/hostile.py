@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from xlsxwriter.utility import xl_col_to_name
+
 from build import HEADER, measure_row, write_sheets, write_xls, write_xlsx
 
 GiB = 1 << 30
@@ -122,22 +124,13 @@ def _xlsx_parts(
     return parts
 
 
-def col_letters(c: int) -> str:
-    letters = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def sheet_rows_xml(rows: list[list[object]], first_row: int = 1) -> str:
     """<row> elements with inline strings: the cells exactly as given, nothing escaped away."""
     out = []
     for i, row in enumerate(rows):
         r = first_row + i
         cells = "".join(
-            f'<c r="{col_letters(c)}{r}" t="inlineStr"><is><t xml:space="preserve">{escape(str(v))}</t></is></c>'
+            f'<c r="{xl_col_to_name(c)}{r}" t="inlineStr"><is><t xml:space="preserve">{escape(str(v))}</t></is></c>'
             for c, v in enumerate(row)
             if v not in ("", None)
         )
