@@ -291,12 +291,30 @@ def _clear_body(doc: DocumentObject) -> None:
 
 def open_template(template: Path | None) -> DocumentObject:
     if template is not None and template.is_file():
-        doc = Document(str(template))
+        doc = _open_docx(template)
         _clear_body(doc)
         ensure_styles(doc)  # an edited template missing a style still renders
         ensure_page_numbers(doc)
         return doc
     return build_template()
+
+
+def _open_docx(template: Path) -> DocumentObject:
+    """An office's own template is input too: a broken or hostile one ends in a sentence."""
+    import zipfile
+
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    from .errors import LedgerkitError
+
+    try:
+        return Document(str(template))
+    except (XMLSyntaxError, zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+        raise LedgerkitError(
+            f"通报模板“{template.name}”（{template.parent}）无法读取（文件损坏或含有不允许的内容）。"
+            "请删除它以使用自带模板，或在 Word 中重新保存。"
+        ) from None
 
 
 class _Appender:

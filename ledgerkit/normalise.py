@@ -462,12 +462,33 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
         for c in header.extras:
             if header.texts[c] not in ledger.extra_headers:
                 ledger.extra_headers.append(header.texts[c])
+    if not ledger.measures and not issue_rows:
+        sheets = "、".join(f"「{info.name}」" for info in ledger.sheets)
+        raise UnreadableError(
+            f"“{raw.path.name}”的工作表{sheets}有表头，但表头下面没有任何整改措施。请确认选择的是已填写的台账。"
+        )
+    if raw.file_format == "xlsm":
+        notes.append(_macro_note(ledger))
     ledger.measures = split_measures(ledger.measures)
     with_measures = {m.issue_id for m in ledger.measures}
     ledger.issue_only_rows = [m for m in issue_rows if m.issue_id not in with_measures and m.issue_key]
     ledger.has_aspects = any(m.aspect_key for m in ledger.measures)
     ledger.has_problems = any(m.problem_key for m in ledger.measures)
     return ledger, notes
+
+
+def _macro_note(ledger: Ledger) -> Finding:
+    sheet = ledger.sheets[0].name
+    return Finding(
+        "macros-not-kept",
+        "warning",
+        sheet,
+        "A1",
+        "",
+        "",
+        f"「{sheet}」：台账是含宏的工作簿（.xlsm），清洗后的台账保存为 .xlsx，不包含宏。",
+        "如需宏，请在原工作簿中继续使用宏；清洗后的台账只含数据和格式。",
+    )
 
 
 def _has_rows(sheet: RawSheet, header: Header) -> bool:

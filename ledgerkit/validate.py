@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from .model import STATUSES, Finding, Ledger, Measure
+from .model import CANONICAL_TEXT, STATUSES, Finding, Ledger, Measure
 from .text import nearest_status, not_applicable
 
 STANDARD_NAMES = {
@@ -83,6 +83,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "status",
         "{name}为空，但填写了完成时间，按“已完成”统计。",
         "请在完成情况中填写“已完成”。",
+    ),
+    "text-too-long": (
+        "warning",
+        "",
+        "内容有{length}个字符，超过 Excel 单元格上限 32767 个字符。",
+        "清洗后的台账只保留前 32767 个字符，通报草稿保留全文；建议把内容精简或拆成几条措施。",
     ),
     "column-missing": (
         "warning",
@@ -274,6 +280,20 @@ def status_inferred(ledger: Ledger, as_of: date) -> Iterable[Finding]:
             yield finding(ledger, m, "status-inferred")
 
 
+EXCEL_CELL_LIMIT = 32767
+
+
+def text_too_long(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    """Excel cannot hold more than 32,767 characters in a cell: say which input cell is cut."""
+    for m in ledger.measures:
+        texts = [(f, getattr(m, f)) for f in CANONICAL_TEXT] + list(m.extras.items())
+        for field, text in texts:
+            if len(text) > EXCEL_CELL_LIMIT:
+                src = ledger.source(m, field)
+                cell = src.cell if src else f"A{m.row}"
+                yield finding(ledger, m, "text-too-long", text[:20] + "……", cell=cell, length=len(text))
+
+
 def _has_column(ledger: Ledger, m: Measure, field: str) -> bool:
     return field in ledger.sheet(m.sheet).columns
 
@@ -287,6 +307,7 @@ RULES: list[Rule] = [
     duplicate_seq,
     progress_says_done,
     status_inferred,
+    text_too_long,
 ]
 
 
