@@ -1,0 +1,1088 @@
+"""The cleaned workbook (整改台账 / 汇总 / 校验结果) and the blank ledger template.
+
+Written with xlsxwriter, cell by cell: no pandas, no formulas in data cells. Text that starts
+with = + - @ is written as text, so a ledger cannot smuggle a formula into the output.
+
+Two modes, chosen by size (measured: bench/bench_workbook.py):
+- up to ``CONSTANT_MEMORY_ROWS`` rows: normal mode, aspect / problem / issue cells merged
+  vertically as offices do (序号 too where the input had it merged). It is also the faster mode:
+  repeated texts go once into the shared-string table instead of being escaped in every cell;
+  the price is memory, about 2 KB more per row;
+- above it: xlsxwriter ``constant_memory`` mode (rows streamed to disk in order, flat memory).
+  That mode cannot merge cells vertically, so every row repeats its aspect / problem / issue —
+  which is also what filtering a sheet that large needs. The reader treats both alike.
+
+Row heights are set from an estimate of the wrapped lines: neither LibreOffice nor printing
+sizes wrapped rows by itself. They are tuned for Excel's 宋体; LibreOffice shows them a bit airy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import operator
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from .atomic import atomic_path
+from .errors import LedgerkitError
+from .figures import DUE_SOON_DAYS, DueItem, Group, Summary
+from .model import DONE, FIELDS, STATUSES, Finding, Ledger, Measure
+
+LEDGER_SHEET = "整改台账"
+SUMMARY_SHEET = "汇总"
+FINDINGS_SHEET = "校验结果"
+LISTS_SHEET = "下拉选项"  # hidden: list sources of the dropdowns
+INSTRUCTIONS_SHEET = "填报说明"
+
+STANDARD_HEADERS: dict[str, str] = {
+    "seq": "序号",
+    "aspect": "方面",
+    "problem": "问题",
+    "issue": "具体问题",
+    "description": "问题描述",
+    "measure": "整改措施",
+    "leader": "责任领导",
+    "department": "责任科室",
+    "owner": "责任人",
+    "deadline": "整改时限",
+    "kind": "整改类型",
+    "progress": "整改进展",
+    "status": "完成情况",
+    "done_on": "完成时间",
+    "evidence": "佐证材料",
+    "remarks": "备注",
+}
+assert tuple(STANDARD_HEADERS) == FIELDS
+
+KINDS: tuple[str, ...] = ("立行立改", "限期整改", "长期坚持")
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+FONT = "宋体"
+# Above this many rows, stream rows in constant_memory mode (no vertical merges). Measured with
+# bench/bench_workbook.py at 100k rows: normal mode is the faster one (shared strings: repeated
+# texts are written once, not escaped per cell) but holds every cell, ~2 KB per row more memory.
+CONSTANT_MEMORY_ROWS = 100_000
+# Extra rows below the data that keep dropdowns and colours, so added rows behave alike.
+EDIT_ROWS = 500
+MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per sheet
+EXCEL_ROWS = 1_048_576
+EXCEL_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()  # serial 0 in the 1900 date system
+TEMPLATE_ROWS = 50  # pre-formatted blank rows in the template
+LINE_HEIGHT = 13.5  # points per line of 10-point 宋体 in Excel
+MAX_ROW_HEIGHT = 409.0  # Excel's maximum
+
+WIDTHS: dict[str, float] = {
+    "seq": 6,
+    "aspect": 16,
+    "problem": 16,
+    "issue": 18,
+    "description": 26,
+    "measure": 34,
+    "leader": 9,
+    "department": 11,
+    "owner": 10,
+    "deadline": 15,
+    "kind": 9,
+    "progress": 34,
+    "status": 11,
+    "done_on": 15,
+    "evidence": 16,
+    "remarks": 10,
+}
+CENTERED = frozenset(("seq", "leader", "department", "owner", "kind", "status"))
+SEVERITY_NAMES = {"error": "错误", "warning": "提醒"}
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def workbook_filename(input_path: Path) -> str:
+    return f"{input_path.stem}（清洗）.xlsx"
+
+
+# ---- columns and styles --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    field: str  # canonical field, or "" for an unrecognised input column
+    header: str
+    width: float
+    align: str  # "left" | "center" | "date"
+
+    @property
+    def is_extra(self) -> bool:
+        return not self.field
+
+
+def ledger_columns(ledger: Ledger | None) -> list[Column]:
+    """Standard columns in FIELDS order (levels the ledger lacks left out), then extras."""
+    cols = []
+    for f, header in STANDARD_HEADERS.items():
+        if ledger is not None and (
+            (f == "aspect" and not ledger.has_aspects) or (f == "problem" and not ledger.has_problems)
+        ):
+            continue
+        align = "date" if f in ("deadline", "done_on") else "center" if f in CENTERED else "left"
+        cols.append(Column(f, header, _width(ledger, f), align))
+    for header in ledger.extra_headers if ledger is not None else []:
+        cols.append(Column("", header, _extra_width(ledger, header), "left"))
+    return cols
+
+
+def _width(ledger: Ledger | None, f: str) -> float:
+    # A standard column nobody filled keeps its header readable but gives its paper to the rest.
+    if ledger is None or f in ("seq", "measure", "deadline", "status", "done_on"):
+        return WIDTHS[f]
+    filled = any(getattr(m, f) for m in ledger.measures)
+    return WIDTHS[f] if filled else min(WIDTHS[f], _display_len(STANDARD_HEADERS[f]) + 2)
+
+
+def _extra_width(ledger: Ledger, header: str) -> float:
+    sample = [m.extras.get(header, "") for m in ledger.measures[:200]]
+    longest = max([_display_len(header), *(_display_len(v) for v in sample)])
+    return float(min(max(longest + 2, 8), 30))
+
+
+def _display_len(text: str) -> int:
+    # CJK characters take two width units.
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text.split("\n")[0])
+
+
+class Styles:
+    """The workbook's formats, created once (xlsxwriter formats are per workbook)."""
+
+    def __init__(self, wb: Workbook) -> None:
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
+        mark = {"bg_color": "#FFFF00", "border": 2, "border_color": "#FF0000"}
+        self.title = wb.add_format(
+            {"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
+        )
+        self.subtitle = wb.add_format({"font_name": FONT, "font_size": 11, "valign": "vcenter"})
+        self.section = wb.add_format({"font_name": FONT, "font_size": 12, "bold": True, "valign": "vcenter"})
+        self.header = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#DDEBF7"})
+        self.cells: dict[tuple[str, bool], Any] = {}
+        for align, extra in (
+            ("left", {"align": "left"}),
+            ("center", {"align": "center"}),
+            ("date", {"align": "center", "num_format": DATE_FORMAT}),
+        ):
+            self.cells[(align, False)] = wb.add_format({**base, **extra})
+            self.cells[(align, True)] = wb.add_format({**base, **extra, **mark})
+        self.number = wb.add_format({**base, "align": "center"})
+        self.percent = wb.add_format({**base, "align": "center", "num_format": "0.0%"})
+        self.link = wb.add_format({**base, "align": "center", "font_color": "#0563C1", "underline": 1})
+        self.note = wb.add_format({"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top"})
+        self.overdue = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.due_soon = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+        self.done = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+
+
+def _new_workbook(path: Path, constant_memory: bool) -> Workbook:
+    return xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": constant_memory,
+            "strings_to_formulas": False,  # "=1+1" in a ledger is text
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+
+
+def _write_lists_sheet(wb: Workbook) -> None:
+    ws = wb.add_worksheet(LISTS_SHEET)
+    for r, status in enumerate(STATUSES):
+        ws.write_string(r, 0, status)
+    for r, kind in enumerate(KINDS):
+        ws.write_string(r, 1, kind)
+    ws.hide()
+
+
+# ---- the ledger sheet ----------------------------------------------------------------------
+
+
+def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], out_path: Path) -> Path:
+    """Write the cleaned workbook atomically; never over the input ledger."""
+    out_path = Path(out_path)
+    _refuse_input(ledger, out_path)
+    sheet = LedgerSheet.plan(ledger, summary)
+    if sheet.first + len(sheet.rows) > EXCEL_ROWS:  # xlsxwriter would drop the rest silently
+        raise LedgerkitError(
+            f"台账共 {len(sheet.rows)} 行，超过 Excel 一个工作表的最大行数（{EXCEL_ROWS} 行），无法写成一个工作表。"
+        )
+    try:
+        with atomic_path(out_path) as tmp, _collector_paused():
+            wb = _new_workbook(tmp, sheet.constant_memory)
+            wb.set_properties({"title": sheet.title, "comments": "由 ledgerkit 生成"})
+            styles = Styles(wb)
+            placed = sheet.place(findings)
+            sheet.write(wb, styles, placed)
+            _write_summary_sheet(wb, styles, ledger, summary)
+            _write_findings_sheet(wb, styles, findings, placed, sheet)
+            _write_lists_sheet(wb)
+            wb.close()
+            os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; colleagues on a share must read it
+    except LedgerkitError:
+        raise
+    except PermissionError:
+        raise LedgerkitError(
+            f"无法写入“{out_path.name}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。"
+        ) from None
+    except OSError as exc:
+        raise LedgerkitError(f"无法写入“{out_path}”：{exc.strerror or exc}。请检查输出文件夹。") from None
+    except XlsxWriterException as exc:
+        raise LedgerkitError(f"无法写入“{out_path.name}”：{exc}。请检查输出文件夹。") from None
+    return out_path
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the cells pile up.
+
+    Writing makes millions of small objects without cycles; every full collection would walk
+    them and the whole ledger again (measured: 13% of a 100k-row write). Restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _refuse_input(ledger: Ledger, out_path: Path) -> None:
+    if not ledger.source_file:
+        return
+    src = Path(ledger.source_file)
+    same = out_path.resolve() == src.resolve()
+    if not same and out_path.exists() and src.exists():
+        same = os.path.samefile(out_path, src)
+    if same:
+        raise LedgerkitError(
+            f"输出文件“{out_path.name}”就是输入的台账本身，不能覆盖原台账。请换一个输出文件夹或文件名。"
+        )
+
+
+def ledger_rows(ledger: Ledger) -> list[Measure]:
+    """Measures in ledger order, with issues listed without a measure at their input place."""
+    if not ledger.issue_only_rows:
+        return list(ledger.measures)
+    order = {s.name: i for i, s in enumerate(ledger.sheets)}
+
+    def place(m: Measure) -> tuple[int, int]:
+        return (order.get(m.sheet, 0), m.row)
+
+    pending = sorted(ledger.issue_only_rows, key=place)
+    out: list[Measure] = []
+    for m in ledger.measures:
+        while pending and place(pending[0]) < place(m):
+            out.append(pending.pop(0))
+        out.append(m)
+    return out + pending
+
+
+@dataclass(slots=True)
+class LedgerSheet:
+    """The 整改台账 sheet planned before writing: rows, columns, merges, where data starts."""
+
+    ledger: Ledger
+    rows: list[Measure]
+    cols: list[Column]
+    title: str
+    line: str  # 填报单位 / 填报时间, "" when neither is known
+    constant_memory: bool
+    runs: dict[int, list[int]]  # merged column -> run offsets (see _merge_runs)
+
+    @classmethod
+    def plan(cls, ledger: Ledger, summary: Summary | None) -> LedgerSheet:
+        rows = ledger_rows(ledger)
+        cols = ledger_columns(ledger)
+        unit = ledger.unit or (summary.unit if summary else "")
+        big = len(rows) > CONSTANT_MEMORY_ROWS
+        return cls(
+            ledger=ledger,
+            rows=rows,
+            cols=cols,
+            # The unit is written even when it came from ledgerkit.toml: the cleaned workbook
+            # usually lands in a folder without that file and must say whose ledger it is.
+            title=ledger.title or f"{unit}巡察反馈问题整改台账",
+            line=_reported_line(unit, ledger.reported_on),
+            constant_memory=big,
+            runs={} if big else _merge_runs(rows, cols),
+        )
+
+    @property
+    def header_row(self) -> int:  # 0-based
+        return 2 if self.line else 1
+
+    @property
+    def first(self) -> int:
+        return self.header_row + 1
+
+    def place(self, findings: list[Finding]) -> dict[tuple[int, int], list[Finding]]:
+        """(output row, column) -> findings on that cell; findings off measure rows are left out."""
+        by_row: dict[tuple[str, int], int] = {}
+        for i, m in enumerate(self.rows):
+            by_row.setdefault((m.sheet, m.row), self.first + i)
+        placed: dict[tuple[int, int], list[Finding]] = {}
+        for f in findings:
+            ref = _CELL_REF.match(f.cell or "")
+            r = by_row.get((f.sheet, int(ref[2]))) if ref else None
+            if ref is None or r is None:
+                continue
+            c = _finding_column(self.ledger, self.cols, f, ref[1].upper())
+            span = self.runs.get(c)
+            if span is not None:  # a covered merged cell: the note goes on the merge's visible cell
+                i = r - self.first
+                while i > 0 and span[i] < 0:
+                    i -= 1
+                r = self.first + i
+            placed.setdefault((r, c), []).append(f)
+        return placed
+
+    def write(self, wb: Workbook, styles: Styles, placed: dict[tuple[int, int], list[Finding]]) -> None:
+        ws = wb.add_worksheet(LEDGER_SHEET)
+        cols, first, runs = self.cols, self.first, self.runs
+        _write_heading(ws, styles, cols, self.title, self.line)
+        issue_only = {id(m) for m in self.ledger.issue_only_rows}
+        getters = [_getter(col) for col in cols]
+        bare_getters = [_getter(col, bare=True) for col in cols]
+        plain = [styles.cells[(col.align, False)] for col in cols]
+        marked = [styles.cells[(col.align, True)] for col in cols]
+        as_text = (styles.cells[("center", False)], styles.cells[("center", True)])  # words in date columns
+        # Columns whose text decides a row's height; merged ones are fitted after (_fit_merged).
+        measured = [(c, col.width) for c, col in enumerate(cols) if col.align != "date" and c not in runs]
+        write_string, write_blank, write_number = ws.write_string, ws.write_blank, ws.write_number
+        dated = [col.align == "date" for col in cols]
+        heights: list[float] = []
+        for i, m in enumerate(self.rows):
+            r = first + i
+            values = [get(m) for get in (bare_getters if id(m) in issue_only else getters)]
+            lines = 1
+            for c, width in measured:
+                v = values[c]
+                if v:
+                    n = _lines(v, width)  # type: ignore[arg-type]
+                    if n > lines:
+                        lines = n
+            height = _height(lines)
+            heights.append(height)
+            ws.set_row(r, height)  # before the row's cells: constant_memory flushes rows
+            for c, v in enumerate(values):
+                if runs and c in runs:
+                    span = runs[c][i]
+                    if span < 0:  # covered by the merge above
+                        continue
+                    if span > 0:
+                        fmt = marked[c] if (r, c) in placed else plain[c]
+                        ws.merge_range(r, c, first + span, c, "", fmt)
+                        write_string(r, c, v, fmt)
+                        continue
+                mark = placed and (r, c) in placed
+                if not v:
+                    write_blank(r, c, None, marked[c] if mark else plain[c])
+                elif not dated[c]:
+                    write_string(r, c, v, marked[c] if mark else plain[c])
+                elif type(v) is str:  # 立行立改 / 长期坚持 / text that is no date: kept as written
+                    write_string(r, c, v, as_text[bool(mark)])
+                else:  # the serial under the date format, as write_datetime writes it (dates after 1900-03-01)
+                    write_number(r, c, v.toordinal() - EXCEL_EPOCH_ORDINAL, marked[c] if mark else plain[c])
+            if placed:  # comments too must be written while the row is current
+                for c in range(len(cols)):
+                    if (r, c) in placed:
+                        _comment(ws, r, c, placed[(r, c)])
+        self._fit_merged(ws, heights)
+        last = max(first + len(self.rows) - 1, self.header_row)
+        _finish_table(ws, styles, cols, self.header_row, last, wide=_is_wide(cols))
+
+    def _fit_merged(self, ws: Worksheet, heights: list[float]) -> None:
+        """A merged cell needing more height than its rows have gets it on its last row.
+
+        Only in normal mode (runs exist only there), where rows may be sized in any order.
+        """
+        for c, span in self.runs.items():
+            col = self.cols[c]
+            for i, end in enumerate(span):
+                if end <= 0:
+                    continue
+                value = _value(self.rows[i], col)
+                need = _height(_lines(value, col.width)) if value else 0
+                have = sum(heights[i : end + 1])
+                if need > have:
+                    heights[end] = min(heights[end] + need - have, MAX_ROW_HEIGHT)
+                    ws.set_row(self.first + end, heights[end])
+
+
+def _reported_line(unit: str, reported_on: str) -> str:
+    parts = [f"填报单位：{unit}" if unit else "", f"填报时间：{reported_on}" if reported_on else ""]
+    return "　　".join(p for p in parts if p)
+
+
+def _write_heading(ws: Worksheet, styles: Styles, cols: list[Column], title: str, line: str) -> int:
+    """Title row, the 填报单位 line when known, and the header row; returns the header row."""
+    for c, col in enumerate(cols):
+        ws.set_column(c, c, col.width)
+    last_col = len(cols) - 1
+    ws.set_row(0, 32)
+    _title_cell(ws, 0, last_col, title, styles.title)
+    r = 1
+    if line:
+        ws.set_row(1, 20)
+        _title_cell(ws, 1, last_col, line, styles.subtitle)
+        r = 2
+    for c, col in enumerate(cols):
+        ws.write_string(r, c, col.header, styles.header)
+    return r
+
+
+def _title_cell(ws: Worksheet, row: int, last_col: int, text: str, fmt: Any) -> None:
+    if last_col > 0:
+        ws.merge_range(row, 0, row, last_col, "", fmt)
+    ws.write_string(row, 0, text, fmt)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell takes: cheap, as it runs for every cell of a large ledger.
+
+    Width units from UTF-8 length: a CJK character is 3 bytes and 2 units wide, ASCII 1 and 1.
+    """
+    per_line = max(width - 0.5, 1.0)
+    if "\n" not in text:
+        return -int(-(len(text.encode()) + len(text)) // (2 * per_line))
+    return sum(max(1, -int(-(len(p.encode()) + len(p)) // (2 * per_line))) for p in text.split("\n"))
+
+
+def _height(lines: int) -> float:
+    # Explicit heights: LibreOffice (and printing from it) does not size wrapped rows itself.
+    return min(max(LINE_HEIGHT * lines + 4, 16.5), MAX_ROW_HEIGHT)
+
+
+def _is_wide(cols: list[Column]) -> bool:
+    return sum(c.width for c in cols) > 160  # A4 landscape at fit-to-width would be too small
+
+
+def _getter(col: Column, bare: bool = False) -> Callable[[Measure], str | date]:
+    """A column's value of a measure: text, or a date for dated deadlines and completion dates."""
+    if col.is_extra:
+        header = col.header
+        return lambda m: m.extras.get(header, "")
+    if col.field == "deadline":  # a date when it is one; else 立行立改 / 长期坚持 / the text as written
+        return lambda m: m.deadline_date if m.deadline_date is not None else m.deadline
+    if col.field == "done_on":
+        return lambda m: m.done_on if m.done_on is not None else m.done_on_text
+    if col.field == "status":
+        if bare:  # an issue listed without a measure keeps its (blank) cell: a status would make
+            return lambda m: m.status_text  # it a measure row when read again
+        return lambda m: m.status if m.status is not None else m.status_text
+    return operator.attrgetter(col.field)
+
+
+def _value(m: Measure, col: Column) -> str:
+    value = _getter(col)(m)
+    return value if isinstance(value, str) else ""
+
+
+def _merge_runs(rows: list[Measure], cols: list[Column]) -> dict[int, list[int]]:
+    """Per merged column, per row: index of its run's last row (a run's first row), -1 (a row
+    covered by the merge above), 0 (not merged)."""
+    out: dict[int, list[int]] = {}
+    for c, col in enumerate(cols):
+        same = _CONTINUES.get(col.field)
+        if same is None:
+            continue
+        span = [0] * len(rows)
+        i = 0
+        while i < len(rows):
+            j = i
+            if getattr(rows[i], col.field):
+                while j + 1 < len(rows) and same(rows[i], rows[j + 1]):
+                    j += 1
+            if j > i:
+                span[i] = j
+                span[i + 1 : j + 1] = [-1] * (j - i)
+            i = j + 1
+        out[c] = span
+    return out
+
+
+# When a row continues the merged cell above it: same item (by key and by text, so the one
+# visible text is every row's text) — for 序号 only where the input had it merged or split.
+_CONTINUES: dict[str, Callable[[Measure, Measure], bool]] = {
+    "aspect": lambda a, b: (a.aspect_key, a.aspect) == (b.aspect_key, b.aspect),
+    "problem": lambda a, b: (
+        (a.aspect_key, a.problem_key, a.aspect, a.problem)
+        == (b.aspect_key, b.problem_key, b.aspect, b.problem)
+    ),
+    "issue": lambda a, b: (
+        (a.issue_id, a.aspect, a.problem, a.issue) == (b.issue_id, b.aspect, b.problem, b.issue)
+    ),
+    "seq": lambda a, b: (
+        (a.aspect_key, a.problem_key, a.seq) == (b.aspect_key, b.problem_key, b.seq)
+        and ("seq" in b.origins or b.part > 1)
+    ),
+}
+
+
+def _comment(ws: Worksheet, r: int, c: int, found: list[Finding]) -> None:
+    lines = []
+    for f in found:
+        lines.append(f"【{SEVERITY_NAMES.get(f.severity, f.severity)}】{f.message}")
+        if f.hint:
+            lines.append(f"建议：{f.hint}")
+    ws.write_comment(r, c, "\n".join(lines), {"author": "ledgerkit", "x_scale": 2.5, "y_scale": 2})
+
+
+def _finish_table(
+    ws: Worksheet, styles: Styles, cols: list[Column], header_row: int, last_row: int, wide: bool
+) -> None:
+    """Frozen header, filter, dropdowns, live colours, print setup: shared with the template."""
+    ncols = len(cols)
+    first = header_row + 1
+    ws.freeze_panes(first, 0)
+    ws.autofilter(header_row, 0, last_row, ncols - 1)
+    edit_last = min(max(last_row, first) + EDIT_ROWS, EXCEL_ROWS - 1)
+    index = {col.field: c for c, col in enumerate(cols) if col.field}
+    _add_dropdowns(ws, index, first, edit_last)
+    _add_colours(ws, styles, index, ncols, first, edit_last)
+    seq = index.get("seq")
+    if seq is not None:  # 序号 like "1.1" is text on purpose
+        ws.ignore_errors(
+            {"number_stored_as_text": xl_rowcol_to_cell(first, seq) + ":" + xl_rowcol_to_cell(edit_last, seq)}
+        )
+    ws.set_landscape()
+    ws.set_paper(8 if wide else 9)  # A3 / A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _add_dropdowns(ws: Worksheet, index: dict[str, int], first: int, last: int) -> None:
+    if "status" in index:
+        c = index["status"]
+        ws.data_validation(
+            first,
+            c,
+            last,
+            c,
+            {
+                "validate": "list",
+                "source": f"='{LISTS_SHEET}'!$A$1:$A${len(STATUSES)}",
+                "input_title": "完成情况",
+                "input_message": "请从下拉列表中选择：" + "、".join(STATUSES),
+                "error_title": "完成情况",
+                "error_message": "请从下拉列表中选择：" + "、".join(STATUSES) + "。",
+            },
+        )
+    if "kind" in index:
+        c = index["kind"]
+        ws.data_validation(
+            first,
+            c,
+            last,
+            c,
+            {
+                "validate": "list",
+                "source": f"='{LISTS_SHEET}'!$B$1:$B${len(KINDS)}",
+                "error_type": "warning",
+                "error_title": "整改类型",
+                "error_message": "整改类型一般为：" + "、".join(KINDS) + "。确定要填写其他内容吗？",
+            },
+        )
+    for f, error_type, message in (
+        ("deadline", "warning", "请填写日期，如 2025/3/31。立行立改、长期坚持可直接填写文字。"),
+        ("done_on", "stop", "请填写日期，如 2025/3/31。"),
+    ):
+        if f not in index:
+            continue
+        c = index[f]
+        ws.data_validation(
+            first,
+            c,
+            last,
+            c,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": date(2000, 1, 1),
+                "maximum": date(2099, 12, 31),
+                "error_type": error_type,
+                "input_title": STANDARD_HEADERS[f],
+                "input_message": message,
+                "error_title": STANDARD_HEADERS[f],
+                "error_message": message,
+            },
+        )
+
+
+def _add_colours(
+    ws: Worksheet, styles: Styles, index: dict[str, int], ncols: int, first: int, last: int
+) -> None:
+    """Overdue red, due within 14 days amber, 已完成 green: formulas, so they follow edits."""
+    if "status" not in index:
+        return
+    s = f"${xl_col_to_name(index['status'])}{first + 1}"
+    if "deadline" in index:
+        d = f"${xl_col_to_name(index['deadline'])}{first + 1}"
+        rows = (first, 0, last, ncols - 1)
+        ws.conditional_format(
+            *rows,
+            {
+                "type": "formula",
+                "criteria": f'=AND(ISNUMBER({d}),{d}<TODAY(),{s}<>"{DONE}")',
+                "format": styles.overdue,
+            },
+        )
+        ws.conditional_format(
+            *rows,
+            {
+                "type": "formula",
+                "criteria": f'=AND(ISNUMBER({d}),{d}>=TODAY(),{d}<=TODAY()+{DUE_SOON_DAYS},{s}<>"{DONE}")',
+                "format": styles.due_soon,
+            },
+        )
+    c = index["status"]
+    ws.conditional_format(
+        first, c, last, c, {"type": "cell", "criteria": "==", "value": f'"{DONE}"', "format": styles.done}
+    )
+
+
+def _finding_column(ledger: Ledger, cols: list[Column], f: Finding, letter: str) -> int:
+    """The output column of a finding: its field, else its input column; 0 when unknown."""
+    fields = {col.field: c for c, col in enumerate(cols) if col.field}
+    extras = {col.header: c for c, col in enumerate(cols) if col.is_extra}
+    by_header = {h: k for k, h in STANDARD_HEADERS.items()}
+    name = by_header.get(f.field, f.field)
+    if name in fields:
+        return fields[name]
+    if f.field in extras:
+        return extras[f.field]
+    info = next((s for s in ledger.sheets if s.name == f.sheet), None)
+    if info is None:
+        return 0
+    for field, col_letter in info.columns.items():
+        if col_letter == letter and field in fields:
+            return fields[field]
+    return extras.get(info.headers.get(letter, ""), 0)
+
+
+# ---- 汇总 ------------------------------------------------------------------------------------
+# Headers here avoid the words a reader takes for a ledger header (整改措施 + 具体问题 + 完成情况):
+# counts end in 数, lists say 措施内容 / 所涉问题.
+
+SUMMARY_WIDTHS = (6, 40, 14, 12, 11, 10, 14, 26)
+# A summary lists at most this many overdue / due-soon measures; the ledger's colours show all.
+SUMMARY_LIST_MAX = 500
+CHART_ROWS = 17
+
+
+def _write_summary_sheet(wb: Workbook, styles: Styles, ledger: Ledger, summary: Summary) -> None:
+    ws = wb.add_worksheet(SUMMARY_SHEET)
+    for c, width in enumerate(SUMMARY_WIDTHS):
+        ws.set_column(c, c, width)
+    last_col = len(SUMMARY_WIDTHS) - 1
+    w = _Cursor(ws, styles, last_col, summary.as_of)
+    ws.set_row(0, 32)
+    _title_cell(ws, 0, last_col, "巡察反馈问题整改情况汇总", styles.title)
+    w.row = 1
+    if ledger.title:
+        w.line(f"台账：{ledger.title}")
+    reported = _reported_line(ledger.unit or summary.unit, ledger.reported_on)
+    if reported:
+        w.line(reported)
+    w.line(f"统计截止日期：{_cn_date(summary.as_of)}　　来源文件：{Path(summary.file).name}")
+    w.row += 1
+    w.section("一、总体情况")
+    for label, value in _key_figures(summary):
+        w.pair(label, value)
+    w.row += 1
+    chart_row = w.row
+    w.row += CHART_ROWS
+    aspects = _aspect_table(w, summary)
+    statuses = _status_table(w, summary)
+    _owner_table(w, "四、按责任科室统计", "责任科室", summary.by_department)
+    _owner_table(w, "五、按责任领导统计", "责任领导", summary.by_leader)
+    _due_table(w, f"六、逾期未完成的整改措施（{len(summary.overdue)}项）", summary.overdue, overdue=True)
+    _due_table(
+        w,
+        f"七、{DUE_SOON_DAYS}天内到期的整改措施（{len(summary.due_soon)}项）",
+        summary.due_soon,
+        overdue=False,
+    )
+    _insert_charts(wb, ws, chart_row, aspects, statuses)
+    ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+class _Cursor:
+    """Writes the 汇总 sheet top to bottom (constant_memory needs rows in order)."""
+
+    def __init__(self, ws: Worksheet, styles: Styles, last_col: int, as_of: date) -> None:
+        self.ws, self.styles, self.last_col, self.as_of, self.row = ws, styles, last_col, as_of, 0
+
+    def line(self, text: str) -> None:
+        _title_cell(self.ws, self.row, self.last_col, text, self.styles.subtitle)
+        self.row += 1
+
+    def section(self, text: str) -> None:
+        self.ws.set_row(self.row, 22)
+        self.ws.write_string(self.row, 0, text, self.styles.section)
+        self.row += 1
+
+    def pair(self, label: str, value: object) -> None:
+        self.ws.write_string(self.row, 1, label, self.styles.cells[("left", False)])
+        self._value(2, value)
+        self.row += 1
+
+    def header(self, names: Iterable[str]) -> None:
+        for c, name in enumerate(names):
+            self.ws.write_string(self.row, c, name, self.styles.header)
+        self.row += 1
+
+    def values(self, values: Iterable[object]) -> None:
+        values = list(values)
+        lines = max(
+            (_lines(v, SUMMARY_WIDTHS[c]) for c, v in enumerate(values) if isinstance(v, str) and v),
+            default=1,
+        )
+        self.ws.set_row(self.row, _height(lines))
+        for c, value in enumerate(values):
+            self._value(c, value)
+        self.row += 1
+
+    def _value(self, c: int, value: object) -> None:
+        s = self.styles
+        if isinstance(value, _Rate):
+            self.ws.write_number(self.row, c, value.value, s.percent)
+        elif isinstance(value, bool) or value is None:
+            self.ws.write_blank(self.row, c, None, s.number)
+        elif isinstance(value, (int, float)):
+            self.ws.write_number(self.row, c, value, s.number)
+        elif isinstance(value, date):
+            self.ws.write_datetime(self.row, c, value, s.cells[("date", False)])
+        else:
+            self.ws.write_string(self.row, c, str(value), s.cells[("left", False)])
+
+
+@dataclass(frozen=True, slots=True)
+class _Rate:
+    value: float
+
+
+def _rate(done: int, total: int) -> _Rate:
+    return _Rate(round(done / total, 4) if total else 0.0)
+
+
+def _cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _key_figures(s: Summary) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    if s.aspects:
+        out.append(("方面（个）", s.aspects))
+    out += [
+        ("问题（个）", s.problems),
+        ("具体问题（个）", s.issues),
+        ("已完成整改的具体问题（个）", s.issues_done),
+        ("整改完成率（按具体问题）", _Rate(s.completion_rate)),
+        ("整改措施（项）", s.measures),
+        ("已完成的整改措施（项）", s.measures_done),
+        ("逾期未完成的整改措施（项）", len(s.overdue)),
+        (f"{DUE_SOON_DAYS}天内到期的整改措施（项）", len(s.due_soon)),
+    ]
+    return out
+
+
+@dataclass(slots=True)
+class _Block:
+    """Where a table landed: for the charts."""
+
+    first: int  # first data row, 0-based
+    last: int
+
+
+def _aspect_table(w: _Cursor, s: Summary) -> _Block:
+    w.section("二、按方面统计")
+    w.header(("序号", "方面", "具体问题数", "已完成数", "完成率", "措施数", "已完成措施数", "图表标签"))
+    groups = s.by_aspect or [
+        Group("全部", s.issues, s.issues_done, s.measures, s.measures_done)  # no aspect level
+    ]
+    first = w.row
+    for k, g in enumerate(groups, start=1):
+        w.values(
+            (
+                k,
+                g.title,
+                g.issues,
+                g.issues_done,
+                _rate(g.issues_done, g.issues),
+                g.measures,
+                g.measures_done,
+                _short(g.title, k),
+            )
+        )
+    w.row += 1
+    return _Block(first, w.row - 2)
+
+
+def _short(title: str, k: int) -> str:
+    # Aspect titles run to 40 characters; a chart axis wants a few.
+    return title if len(title) <= 10 else f"{k}.{title[:9]}…"
+
+
+def _status_table(w: _Cursor, s: Summary) -> _Block:
+    w.section("三、整改措施按状态统计")
+    w.header(("序号", "状态", "措施数", "占比"))
+    counts = dict(s.status_counts)
+    unknown = s.measures - sum(counts.values())
+    if unknown > 0:
+        counts["未识别"] = unknown
+    first = w.row
+    for k, (status, n) in enumerate(counts.items(), start=1):
+        w.values((k, status, n, _rate(n, s.measures)))
+    w.row += 1
+    return _Block(first, w.row - 2)
+
+
+def _owner_table(w: _Cursor, title: str, name: str, groups: list[Group]) -> None:
+    w.section(title)
+    w.header(("序号", name, "措施数", "已完成数", "逾期数", "完成率"))
+    for k, g in enumerate(groups, start=1):
+        w.values(
+            (
+                k,
+                g.title or "（未填写）",
+                g.measures,
+                g.measures_done,
+                g.overdue,
+                _rate(g.measures_done, g.measures),
+            )
+        )
+    w.row += 1
+
+
+def _due_table(w: _Cursor, title: str, items: list[DueItem], overdue: bool) -> None:
+    w.section(title)
+    if not items:
+        w.ws.write_string(w.row, 1, "无", w.styles.subtitle)
+        w.row += 2
+        return
+    last = "逾期天数" if overdue else "剩余天数"
+    w.header(("序号", "措施内容", "整改时限", "责任科室", "责任人", last, "原台账位置", "所涉问题"))
+    for k, d in enumerate(items[:SUMMARY_LIST_MAX], start=1):
+        deadline = date.fromisoformat(d.deadline)
+        days = d.days_overdue if overdue else (deadline - w.as_of).days
+        w.values((k, d.measure, deadline, d.department, d.owner, days, f"{d.sheet} 第{d.row}行", d.issue))
+    if len(items) > SUMMARY_LIST_MAX:
+        colour = "红色" if overdue else "黄色"
+        w.line(
+            f"……另有 {len(items) - SUMMARY_LIST_MAX} 项未列出：请在“{LEDGER_SHEET}”中按“整改时限”筛选，"
+            f"这些措施所在的行显示为{colour}。"
+        )
+    w.row += 1
+
+
+def _insert_charts(wb: Workbook, ws: Worksheet, row: int, aspects: _Block, statuses: _Block) -> None:
+    bar = wb.add_chart({"type": "bar"})
+    for col, name, colour in ((2, "具体问题数", "#9DC3E6"), (3, "已完成数", "#70AD47")):
+        bar.add_series(
+            {
+                "name": name,
+                "categories": [SUMMARY_SHEET, aspects.first, 7, aspects.last, 7],
+                "values": [SUMMARY_SHEET, aspects.first, col, aspects.last, col],
+                "fill": {"color": colour},
+                "data_labels": {"value": True},
+            }
+        )
+    bar.set_title({"name": "各方面具体问题整改完成情况", "name_font": {"size": 11, "name": FONT}})
+    bar.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 9}})
+    bar.set_x_axis({"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
+    bar.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
+    bar.set_size({"width": 500, "height": CHART_ROWS * 20 - 10})
+    ws.insert_chart(row, 0, bar, {"x_offset": 4, "y_offset": 4})
+
+    column = wb.add_chart({"type": "column"})
+    colours = {"已完成": "#70AD47", "阶段性完成": "#A9D18E", "正在推进": "#FFC000", "长期坚持": "#5B9BD5"}
+    n = statuses.last - statuses.first + 1
+    column.add_series(
+        {
+            "name": "措施数",
+            "categories": [SUMMARY_SHEET, statuses.first, 1, statuses.last, 1],
+            "values": [SUMMARY_SHEET, statuses.first, 2, statuses.last, 2],
+            "points": [{"fill": {"color": colours.get(s, "#A5A5A5")}} for s in _status_names(n)],
+            "data_labels": {"value": True},
+        }
+    )
+    column.set_title({"name": "整改措施按状态分布", "name_font": {"size": 11, "name": FONT}})
+    column.set_x_axis({"num_font": {"name": FONT, "size": 9}})
+    column.set_y_axis({"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
+    column.set_legend({"none": True})
+    column.set_size({"width": 420, "height": CHART_ROWS * 20 - 10})
+    ws.insert_chart(row, 0, column, {"x_offset": 514, "y_offset": 4})
+
+
+def _status_names(n: int) -> list[str]:
+    return [*STATUSES, "未识别"][:n]
+
+
+# ---- 校验结果 ----------------------------------------------------------------------------------
+
+FINDINGS_HEADERS = ("序号", "级别", "代码", "原台账位置", "字段", "值", "说明", "修改建议", "清洗台账位置")
+FINDINGS_WIDTHS = (6, 7, 18, 16, 11, 20, 50, 40, 14)
+
+
+def _write_findings_sheet(
+    wb: Workbook,
+    styles: Styles,
+    findings: list[Finding],
+    placed: dict[tuple[int, int], list[Finding]],
+    sheet: LedgerSheet,
+) -> None:
+    ws = wb.add_worksheet(FINDINGS_SHEET)
+    for c, width in enumerate(FINDINGS_WIDTHS):
+        ws.set_column(c, c, width)
+    target = {id(f): rc for rc, fs in placed.items() for f in fs}
+    left, center = styles.cells[("left", False)], styles.cells[("center", False)]
+    ws.set_row(0, 28)
+    errors = sum(f.severity == "error" for f in findings)
+    title = (
+        f"校验结果：错误 {errors} 处，提醒 {len(findings) - errors} 处"
+        if findings
+        else "校验结果：未发现问题"
+    )
+    _title_cell(ws, 0, len(FINDINGS_HEADERS) - 1, title, styles.title)
+    for c, name in enumerate(FINDINGS_HEADERS):
+        ws.write_string(1, c, name, styles.header)
+    links = 0
+    for i, f in enumerate(findings):
+        r = 2 + i
+        where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+        texts = (
+            SEVERITY_NAMES.get(f.severity, f.severity),
+            f.code,
+            where,
+            STANDARD_HEADERS.get(f.field, f.field),
+            f.value,
+            f.message,
+            f.hint,
+        )
+        ws.set_row(r, _height(max(_lines(t, FINDINGS_WIDTHS[c]) for c, t in enumerate(texts, start=1) if t)))
+        ws.write_number(r, 0, i + 1, center)
+        for c, text in enumerate(texts, start=1):
+            _string_or_blank(ws, r, c, text, center if c in (1, 4) else left)
+        rc = target.get(id(f))
+        if rc is not None and links < MAX_LINKS:
+            ref = xl_rowcol_to_cell(*rc)
+            ws.write_url(r, 8, f"internal:'{LEDGER_SHEET}'!{ref}", styles.link, f"{LEDGER_SHEET}!{ref}")
+            links += 1
+        else:
+            ws.write_blank(r, 8, None, center)
+    last = max(1 + len(findings), 1)
+    ws.freeze_panes(2, 0)
+    ws.autofilter(1, 0, last, len(FINDINGS_HEADERS) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(1)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _string_or_blank(ws: Worksheet, r: int, c: int, text: str, fmt: Any) -> None:
+    if text:
+        ws.write_string(r, c, text, fmt)
+    else:
+        ws.write_blank(r, c, None, fmt)
+
+
+# ---- the blank template --------------------------------------------------------------------
+
+TEMPLATE_TITLE = "XX单位巡察反馈问题整改台账"
+TEMPLATE_DATE = datetime(2025, 1, 1)
+INSTRUCTIONS: tuple[str, ...] = (
+    "1. 每条整改措施填一行。同一个具体问题有几条措施，就填几行，每行都写上它所属的方面、问题和具体问题"
+    "（也可以把相同内容的单元格上下合并）。",
+    "2. “方面”“问题”“具体问题”按巡察反馈意见的层级填写，前面的编号（一、（一）1.（1））可写可不写。"
+    "没有“方面”或“问题”这一层的，该列留空即可。",
+    "3. “整改时限”填日期，如 2025/3/31；也可填“立行立改”“长期坚持”。只写到月份（如 2025年3月）按月底计算。",
+    "4. “整改类型”从下拉列表选择：立行立改、限期整改、长期坚持。",
+    "5. “完成情况”从下拉列表选择：已完成、阶段性完成、正在推进、长期坚持、未开始。只有“已完成”计为完成；"
+    "一个具体问题的全部措施都已完成，该具体问题才算完成整改。",
+    "6. “完成时间”填实际完成的日期，如 2025/3/31；尚未完成的留空。",
+    "7. “整改进展”写已采取的措施和取得的成效；“佐证材料”写材料名称或存放位置。",
+    "8. 请不要修改第 3 行的列名，也不要在表格中插入合计行。需要增加的列请加在最右侧，工具会原样保留。",
+    "9. 第 1 行请改为本单位的台账名称，第 2 行填写填报单位和填报时间。",
+    "10. 填好后另存为 .xlsx 文件，放入 inbox 文件夹，或运行：ledgerkit report 台账文件.xlsx。"
+    "逾期未完成的措施显示为红色，14 天内到期的显示为黄色。",
+)
+EXAMPLE = (
+    "示例（仅供参考，请勿填入台账）：",
+    "方面：学习贯彻习近平新时代中国特色社会主义思想有差距",
+    "问题：理论学习不够深入",
+    "具体问题：理论学习中心组学习流于形式",
+    "整改措施：制定年度学习计划，每月开展一次集中学习研讨",
+    "责任领导：张某某　责任科室：办公室　责任人：李某某",
+    "整改时限：2025/3/31　整改类型：限期整改　完成情况：正在推进",
+)
+
+
+def write_blank_template(out_path: Path) -> Path:
+    """The blank ledger offices fill in: standard header, dropdowns, date checks, 填报说明."""
+    out_path = Path(out_path)
+    cols = ledger_columns(None)
+    with atomic_path(out_path) as tmp:
+        wb = _new_workbook(tmp, constant_memory=False)
+        # A fixed date keeps the committed template byte-identical when regenerated unchanged.
+        wb.set_properties(
+            {
+                "title": "巡察反馈问题整改台账（空白模板）",
+                "comments": "由 ledgerkit 生成",
+                "created": TEMPLATE_DATE,
+            }
+        )
+        styles = Styles(wb)
+        ws = wb.add_worksheet(LEDGER_SHEET)
+        header_row = _write_heading(ws, styles, cols, TEMPLATE_TITLE, "填报单位：　　　　　　　　填报时间：")
+        first = header_row + 1
+        for r in range(first, first + TEMPLATE_ROWS):
+            for c, col in enumerate(cols):
+                ws.write_blank(r, c, None, styles.cells[(col.align, False)])
+        _finish_table(ws, styles, cols, header_row, first + TEMPLATE_ROWS - 1, wide=_is_wide(cols))
+        _write_instructions(wb, styles)
+        _write_lists_sheet(wb)
+        wb.close()
+        os.chmod(tmp, 0o644)
+    return out_path
+
+
+def _write_instructions(wb: Workbook, styles: Styles) -> None:
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
+    width = 72  # fits A4 portrait unscaled in Excel and LibreOffice (which measures units wider)
+    ws.set_column(0, 0, width)
+    ws.write_string(0, 0, "填报说明", styles.title)
+    ws.set_row(0, 32)
+    lines = [(r, t) for r, t in enumerate(INSTRUCTIONS, start=1)]
+    lines += [(r, t) for r, t in enumerate(EXAMPLE, start=len(INSTRUCTIONS) + 2)]
+    for r, text in lines:
+        ws.set_row(r, _height(_lines(text, width)) + 2)
+        ws.write_string(r, 0, text, styles.note)
+    ws.set_portrait()
+    ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)
