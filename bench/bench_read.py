@@ -39,19 +39,14 @@ def main() -> None:
     import pandas as pd
     from python_calamine import CalamineWorkbook
 
-    from ledgerkit.figures import summarise
-    from ledgerkit.normalise import normalise
-    from ledgerkit.read import read_workbook
-    from ledgerkit.validate import validate
+    from ledgerkit.pipeline import run
 
     as_of = date(2025, 3, 3)
     with tempfile.TemporaryDirectory() as tmp:
         path = make_ledger(Path(tmp) / "big.xlsx", args.measures)
 
         def ledgerkit_run() -> None:
-            ledger, _notes = normalise(read_workbook(path))
-            validate(ledger, as_of)
-            summarise(ledger, as_of)
+            run(path, as_of)
 
         def calamine_only() -> None:
             wb = CalamineWorkbook.from_path(str(path))

@@ -73,23 +73,30 @@ def run_folder(
     workers: int,
     on_done=None,
 ) -> list[FileOutcome]:
-    if workers <= 1 or len(files) <= 1:
-        outcomes = []
-        for p in files:
-            outcomes.append(process_file(p, out, as_of, config, no_notice, mail_to))
-            if on_done:
-                on_done(outcomes[-1])
-        return outcomes
+    """Outcomes in input order; ``on_done`` sees them in input order too, each as soon as it
+    and every file before it are done."""
     results: dict[int, FileOutcome] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(process_file, p, out, as_of, config, no_notice, mail_to): i
-            for i, p in enumerate(files)
-        }
-        for future in as_completed(futures):
-            results[futures[future]] = outcome = future.result()
+    emitted = 0
+
+    def finished(i: int, outcome: FileOutcome) -> None:
+        nonlocal emitted
+        results[i] = outcome
+        while emitted in results:
             if on_done:
-                on_done(outcome)
+                on_done(results[emitted])
+            emitted += 1
+
+    if workers <= 1 or len(files) <= 1:
+        for i, p in enumerate(files):
+            finished(i, process_file(p, out, as_of, config, no_notice, mail_to))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {
+                pool.submit(process_file, p, out, as_of, config, no_notice, mail_to): i
+                for i, p in enumerate(files)
+            }
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
     return [results[i] for i in range(len(files))]
 
 

@@ -48,6 +48,15 @@ class IssueFigures:
     problem: str
     title: str
     measures: list[Measure]
+    key: tuple[str, str, str] = ("", "", "")  # (aspect, problem, issue) matching keys
+
+    @property
+    def aspect_key(self) -> str:
+        return self.key[0]
+
+    @property
+    def problem_key(self) -> tuple[str, str]:
+        return (self.key[0], self.key[1])
 
     @property
     def done(self) -> bool:
@@ -104,25 +113,24 @@ def _owner_group(g: Group, key: str) -> dict[str, Any]:
 
 
 def issues_of(ledger: Ledger) -> list[IssueFigures]:
-    """Issues in ledger order, identified by their place in the hierarchy."""
+    """Issues in ledger order (where each first appears), identified by their place in the
+    hierarchy; an issue listed with no measure keeps its place too."""
+    sheet_order = {s.name: i for i, s in enumerate(ledger.sheets)}
     found: dict[tuple[str, str, str], IssueFigures] = {}
-    for m in [*ledger.measures, *ledger.issue_only_rows]:
+    first: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for m in ledger.measures:
         item = found.get(m.issue_id)
         if item is None:
-            item = found[m.issue_id] = IssueFigures(m.aspect, m.problem, m.issue, [])
-        if m in ledger.issue_only_rows:
-            continue
+            item = found[m.issue_id] = IssueFigures(m.aspect, m.problem, m.issue, [], m.issue_id)
+            first[m.issue_id] = (sheet_order.get(m.sheet, 0), m.row)
         item.measures.append(m)
-    order = {m.issue_id: i for i, m in enumerate(ledger.measures)}
-    for m in ledger.issue_only_rows:  # an issue with no measure keeps its place by row
-        order.setdefault(m.issue_id, -1)
-    return sorted(found.values(), key=lambda it: _first_row(ledger, it))
-
-
-def _first_row(ledger: Ledger, item: IssueFigures) -> tuple[int, int]:
-    sheet_order = {s.name: i for i, s in enumerate(ledger.sheets)}
-    rows = [(sheet_order.get(m.sheet, 0), m.row) for m in item.measures] or [(0, 0)]
-    return min(rows)
+    for m in ledger.issue_only_rows:
+        if m.issue_id not in found:
+            found[m.issue_id] = IssueFigures(m.aspect, m.problem, m.issue, [], m.issue_id)
+            first[m.issue_id] = (sheet_order.get(m.sheet, 0), m.row)
+    if ledger.issue_only_rows:  # measures come in ledger order already; these need placing
+        return [found[k] for k in sorted(found, key=first.__getitem__)]
+    return list(found.values())
 
 
 def summarise(ledger: Ledger, as_of: date, unit: str = "") -> Summary:
@@ -139,9 +147,7 @@ def summarise(ledger: Ledger, as_of: date, unit: str = "") -> Summary:
         file=ledger.source_file,
         as_of=as_of,
         unit=unit or ledger.unit,
-        aspects=len({it.measures[0].aspect_key for it in items if it.measures and it.measures[0].aspect_key})
-        if ledger.has_aspects
-        else 0,
+        aspects=len({it.aspect_key for it in items if it.aspect_key}) if ledger.has_aspects else 0,
         problems=_count_problems(ledger, items),
         issues=len(items),
         issues_done=issues_done,
@@ -183,22 +189,17 @@ def _due(m: Measure, as_of: date) -> DueItem:
 
 
 def _count_problems(ledger: Ledger, items: list[IssueFigures]) -> int:
-    # No problem level: each issue is its own problem.
-    keys = set()
-    for it in items:
-        m = it.measures[0] if it.measures else None
-        key = (m.aspect_key, m.problem_key) if m and m.problem_key else ("#issue", *(m.issue_id if m else ()))
-        keys.add(key)
-    return len(keys) if ledger.has_problems else len(items)
+    if not ledger.has_problems:  # no problem level: each issue is its own problem
+        return len(items)
+    return len({it.problem_key if it.key[1] else it.key for it in items})
 
 
 def _by_aspect(items: list[IssueFigures]) -> list[Group]:
     groups: dict[str, Group] = {}
     for it in items:
-        if not it.measures:
-            continue
-        key = it.measures[0].aspect_key
-        g = groups.setdefault(key, Group(it.aspect))
+        g = groups.get(it.aspect_key)
+        if g is None:
+            g = groups[it.aspect_key] = Group(it.aspect)
         g.issues += 1
         g.issues_done += it.done
         g.measures += len(it.measures)

@@ -5,7 +5,6 @@ Never overwrites: a file already there is kept as it is (the office may have fil
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -64,7 +63,6 @@ def _write(name: str, target: Path) -> None:
                 raise LedgerkitError(
                     f"找不到配置文件模板“{source}”。请重新安装 ledgerkit，或从项目的 templates 文件夹复制 {name}。"
                 )
-            os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; colleagues on a share must read it
     except OSError as exc:
         raise LedgerkitError(f"无法写入“{target}”：{exc.strerror or exc}。请检查文件夹权限。") from None
 

@@ -22,6 +22,7 @@ from .errors import UnreadableError
 from .model import Finding, Ledger, Measure, SheetInfo, Source
 from .read import RawSheet, RawWorkbook
 from .text import (
+    TRIM,
     canonical_status,
     clean,
     fold,
@@ -34,6 +35,8 @@ from .text import (
 
 HEADER_SCAN_ROWS = 20
 LEVELS = ("aspect", "problem", "issue")
+# (level, its key attribute, the levels below it)
+LEVEL_SPECS = tuple((lvl, f"{lvl}_key", LEVELS[i + 1 :]) for i, lvl in enumerate(LEVELS))
 # Fields that make a row a measure (a row with only hierarchy cells lists an issue).
 MEASURE_FIELDS = (
     "measure",
@@ -238,24 +241,38 @@ def make_row(ctx: Context, r: int, width: int) -> Row:
                 top = rows[at[0]]
                 values[c] = top[at[1]] if at[1] < len(top) else ""
                 merged_from[c] = at
-    return Row(r, values, [clean(v) for v in values], merged_from)
+    # clean() inlined for plain strings: this runs for every cell of the ledger
+    texts = [
+        v.strip(TRIM) if type(v) is str and "_x000" not in v and "\r" not in v else clean(v) for v in values
+    ]
+    return Row(r, values, texts, merged_from)
+
+
+_MAYBE_TOTAL = frozenset("合总小共")
+_MAYBE_FOOTNOTE = frozenset("填说注备附审制负联")
 
 
 def classify(ctx: Context, row: Row) -> str:
     """blank | total | footnote | section | data."""
-    own = row.own()
-    if not own:
+    texts, merged = row.texts, row.merged_from
+    filled = (
+        [c for c, t in enumerate(texts) if t and c not in merged]
+        if merged
+        else [c for c, t in enumerate(texts) if t]
+    )
+    if not filled:
         return "blank"
-    first = own[0][1]
-    if _TOTAL.match(fold(first)):
+    first = texts[filled[0]]
+    # fold() only when the first character could start such a word: most rows start with a 序号
+    if first[0] in _MAYBE_TOTAL and _TOTAL.match(fold(first)):
         return "total"
-    if len(own) <= 2 and _FOOTNOTE.match(fold(first)):
+    if len(filled) <= 2 and first[0] in _MAYBE_FOOTNOTE and _FOOTNOTE.match(fold(first)):
         return "footnote"
-    if len({t for _c, t in own}) == 1:
-        c = own[0][0]
-        style = numbering_style(first)
+    if len(filled) == 1 or len({texts[c] for c in filled}) == 1:
+        c = filled[0]
         if ctx.merge_width.get((row.index, c), 1) >= 3:
             return "section"
+        style = numbering_style(first)
         if style in ("cn", "cn_paren") and c not in ctx.measure_cols and c not in ctx.level_cols:
             return "section"  # a heading typed in the first column, not merged
     return "data"
@@ -295,7 +312,7 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
     name = ctx.sheet.name
     m = Measure(sheet=name, row=row.index + 1)
     texts = row.texts
-    for level in LEVELS:
+    for level, key_attr, lowers in LEVEL_SPECS:
         c = h.columns.get(level)
         text = texts[c] if c is not None else ""
         if text:
@@ -303,7 +320,7 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
             prev = ctx.state[level]
             if prev is None or prev[1] != key:
                 # A new aspect / problem: what was "same as above" below it no longer is.
-                for lower in LEVELS[LEVELS.index(level) + 1 :]:
+                for lower in lowers:
                     ctx.state[lower] = None
                 at = row.at(c)  # type: ignore[arg-type]
                 ctx.state[level] = (title, key, Source(name, a1(*at), text))
@@ -321,7 +338,7 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
             title, key = prev[0], prev[1]
             m.origins[level] = prev[2]
         setattr(m, level, title)
-        setattr(m, f"{level}_key", key)
+        setattr(m, key_attr, key)
     for f, c in ctx.text_cols:
         setattr(m, f, texts[c])
         if c in row.merged_from:

@@ -11,6 +11,7 @@ from .figures import Summary, summarise
 from .model import Finding, Ledger
 from .normalise import normalise
 from .read import read_workbook
+from .speed import gc_paused
 from .validate import sort_findings, validate
 
 
@@ -38,7 +39,8 @@ class Result:
 
 def load(path: Path) -> tuple[Ledger, list[Finding]]:
     """Read and normalise one ledger file: plain data, the file closed again."""
-    return normalise(read_workbook(path))
+    with gc_paused():
+        return normalise(read_workbook(path))
 
 
 def run(
@@ -46,8 +48,10 @@ def run(
 ) -> Result:
     path = Path(path)
     as_of = as_of or date.today()
-    ledger, notes = load(path)
     config = config if config is not None else load_config(path, config_path)
-    findings = sort_findings(ledger, notes + validate(ledger, as_of))
-    unit = config.get("unit", "name") or ledger.unit
-    return Result(path, as_of, config, ledger, findings, summarise(ledger, as_of, unit))
+    ledger, notes = load(path)
+    with gc_paused():
+        findings = sort_findings(ledger, notes + validate(ledger, as_of))
+        unit = config.get("unit", "name") or ledger.unit
+        summary = summarise(ledger, as_of, unit)
+    return Result(path, as_of, config, ledger, findings, summary)

@@ -57,6 +57,11 @@ class RawWorkbook:
 
 def sniff_format(path: Path) -> str:
     """xlsx, xlsm or xls from the content; UnreadableError with the reason otherwise."""
+    return inspect(path)[0]
+
+
+def inspect(path: Path) -> tuple[str, frozenset[str]]:
+    """The format, and the sheet parts holding formulas, after the safety checks."""
     name = path.name
     try:
         with open(path, "rb") as fh:
@@ -70,7 +75,7 @@ def sniff_format(path: Path) -> str:
     if not head:
         raise UnreadableError(f"“{name}”是空文件，不是 Excel 台账。请重新导出或保存后再试。")
     if head.startswith(OLE_MAGIC):
-        return _ole_kind(path)
+        return _ole_kind(path), frozenset()
     if head.startswith(ZIP_MAGIC):
         return _zip_kind(path)
     if name.startswith("~$"):
@@ -134,14 +139,14 @@ def _biff_extent(data: bytes) -> Extent:
     return Extent(rows, cols)
 
 
-def _zip_kind(path: Path) -> str:
+def _zip_kind(path: Path) -> tuple[str, frozenset[str]]:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "xl/workbook.xml" not in names:
                 raise UnreadableError(_not_excel_zip(path.name, names))
             _check_sizes(path.name, zf)
-            _check_parts(path.name, zf)
+            with_formulas = _check_parts(path.name, zf)
             ctypes = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     except HostilePart as exc:
         raise UnreadableError(
@@ -151,7 +156,7 @@ def _zip_kind(path: Path) -> str:
         raise UnreadableError(
             f"“{path.name}”已损坏（文件不完整或内容与记录不符），无法读取。请重新复制或导出该文件。"
         ) from None
-    return "xlsm" if b"macroEnabled" in ctypes else "xlsx"
+    return ("xlsm" if b"macroEnabled" in ctypes else "xlsx"), with_formulas
 
 
 def _not_excel_zip(name: str, names: set[str]) -> str:
@@ -192,15 +197,20 @@ def _check_sizes(name: str, zf: zipfile.ZipFile) -> None:
             )
 
 
-def _check_parts(name: str, zf: zipfile.ZipFile) -> None:
-    """Every XML part before any parser: no DTD at its head, no sheet reaching past MAX_CELLS."""
+def _check_parts(name: str, zf: zipfile.ZipFile) -> frozenset[str]:
+    """Every XML part before any parser: no DTD at its head, no sheet reaching past MAX_CELLS.
+    Returns the sheet parts that hold formulas."""
     sheets = _sheet_names(zf)
+    with_formulas = set()
     for info in zf.infolist():
         if not (info.filename.lower().endswith((".xml", ".rels")) or is_sheet_part(info.filename)):
             continue
         extent = check_part(zf, info)
         if extent is not None and extent.cells > MAX_CELLS:
             _check_extent(name, sheets.get(info.filename, ""), exact_extent(zf, info))
+        if extent is not None and extent.formulas:
+            with_formulas.add(info.filename)
+    return frozenset(with_formulas)
 
 
 def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -228,7 +238,7 @@ def _check_extent(name: str, sheet: str, extent: Extent) -> None:
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Every sheet's values and merges. The file is opened read-only and never written."""
-    fmt = sniff_format(path)
+    fmt, with_formulas = inspect(path)
     from python_calamine import CalamineWorkbook
 
     try:
@@ -241,8 +251,8 @@ def read_workbook(path: Path) -> RawWorkbook:
         raise UnreadableError(
             f"“{path.name}”无法读取（{_reason(exc)}）。请用 Excel 打开后重新保存再试。"
         ) from None
-    if fmt in ("xlsx", "xlsm"):
-        _find_formulas_without_value(path, sheets)
+    if with_formulas:
+        _find_formulas_without_value(path, sheets, with_formulas)
     return RawWorkbook(path=path, file_format=fmt, sheets=sheets)
 
 
@@ -271,14 +281,14 @@ def _read_sheet(wb: object, name: str) -> RawSheet:
     return RawSheet(name=name, rows=rows, merges=merges)
 
 
-def _find_formulas_without_value(path: Path, sheets: list[RawSheet]) -> None:
+def _find_formulas_without_value(path: Path, sheets: list[RawSheet], with_formulas: frozenset[str]) -> None:
     """Formula cells with no cached value read as empty: find them so we can warn."""
     from defusedxml import DefusedXmlException
 
     from .xlsx_parts import formula_cells_without_value
 
     try:
-        found = formula_cells_without_value(path)
+        found = formula_cells_without_value(path, with_formulas)
     except (DefusedXmlException, ParseError, *ZIP_ERRORS):
         raise UnreadableError(
             f"“{path.name}”的工作表 XML 格式有误或含有不允许的内容，无法读取。请用 Excel 打开后另存一份再试。"

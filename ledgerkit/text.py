@@ -15,7 +15,7 @@ from functools import lru_cache
 from .model import STATUSES
 
 # Spaces offices type: ASCII, full-width (U+3000), no-break, tabs, and line breaks.
-_TRIM = " \t\r\n\u3000\u00a0\ufeff"
+TRIM = " \t\r\n\u3000\u00a0\ufeff"
 _WS = re.compile(r"[\s\u3000\u00a0\ufeff]+")
 _X000D = re.compile(r"_x000[dD]_")
 
@@ -25,7 +25,7 @@ def clean(value: object) -> str:
     if type(value) is str:  # the common case first: this runs for every cell
         if "_x000" in value or "\r" in value:
             value = _X000D.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-        return value.strip(_TRIM)
+        return value.strip(TRIM)
     if value is None or value == "":
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -71,7 +71,7 @@ def strip_numbering(text: str) -> str:
             text = text[m.end() :]
             break
     text = _LABEL.sub("", text)
-    return text.strip(_TRIM)
+    return text.strip(TRIM)
 
 
 # ---- several measures in one cell -----------------------------------------------------
@@ -98,9 +98,9 @@ def split_numbered(text: str) -> list[str]:
         parts = []
         for i, m in enumerate(marks):
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-            item = text[m.end() : end].strip(_TRIM + "；;，,")
+            item = text[m.end() : end].strip(TRIM + "；;，,")
             parts.append(item)
-        head = text[: marks[0].start()].strip(_TRIM)
+        head = text[: marks[0].start()].strip(TRIM)
         if head and len(head) > 40:  # a long lead-in is content, not a heading: not a list
             continue
         if all(parts):
@@ -170,15 +170,21 @@ def parse_date(raw: object, *, deadline: bool = False) -> DateParse:
     """Read every date form offices use. Words (立行立改, 长期坚持) only for deadlines."""
     if raw is None or raw == "":
         return EMPTY
+    if type(raw) is str:
+        return _parse_text(raw, deadline)
+    return _parse_value(raw)
+
+
+@lru_cache(maxsize=16384)
+def _parse_value(raw: object) -> DateParse:
+    """Dates and numbers as calamine gives them; few distinct values, so memoised."""
     if isinstance(raw, datetime):
         return DateParse(raw.date())
     if isinstance(raw, date):
         return DateParse(raw)
-    if isinstance(raw, timedelta):
-        return DateParse(valid=False)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _from_number(raw)
-    return _parse_text(str(raw), deadline)
+    return _parse_text(str(raw), False) if not isinstance(raw, timedelta) else DateParse(valid=False)
 
 
 def _from_number(number: float) -> DateParse:
@@ -209,7 +215,8 @@ def _parse_text(text: str, deadline: bool) -> DateParse:
     if m:
         return _make(int(m[1]), int(m[2]), int(m[3]))
     if folded.replace(".", "", 1).isdigit():  # a serial number typed as text
-        return _from_number(float(folded))
+        number = float(folded)
+        return _from_number(number) if _SERIAL_MIN <= number <= _SERIAL_MAX else DateParse(valid=False)
     m = _DATE_RE.search(folded)
     if not m:
         return DateParse(valid=False)
@@ -241,6 +248,7 @@ def _make(year: int, month: int, day: int) -> DateParse:
     return DateParse(value)
 
 
+@lru_cache(maxsize=4096)
 def format_date(d: date) -> str:
     """2025年3月1日: no zero padding, as official documents write dates."""
     return f"{d.year}年{d.month}月{d.day}日"

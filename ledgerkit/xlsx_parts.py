@@ -49,12 +49,20 @@ def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
     return zf.read(name)
 
 
-def formula_cells_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
-    """Sheet name -> 0-based (row, col) of formula cells that carry no cached value."""
+def formula_cells_without_value(
+    path: Path, with_formulas: frozenset[str] | None = None
+) -> dict[str, list[tuple[int, int]]]:
+    """Sheet name -> 0-based (row, col) of formula cells that carry no cached value.
+
+    ``with_formulas``: the sheet parts known to hold formulas (the safety scan notes them),
+    so the others are not inflated again.
+    """
     found: dict[str, list[tuple[int, int]]] = {}
     with zipfile.ZipFile(path) as zf:
         for name, part in sheet_parts(zf).items():
-            if part not in zf.namelist() or not _has_formulas(zf, part):
+            if part not in zf.namelist():
+                continue
+            if not (part in with_formulas if with_formulas is not None else _has_formulas(zf, part)):
                 continue
             cells = _scan(zf, part)
             if cells:
@@ -129,6 +137,7 @@ class Extent:
 
     rows: int
     cols: int
+    formulas: bool = False  # the sheet holds formula cells
 
     @property
     def cells(self) -> int:
@@ -148,6 +157,7 @@ def check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
     """
     sheet = is_sheet_part(info.filename)
     rows, cols = NEAR
+    formulas = False
     with zf.open(info) as fh:
         pieces = _pieces(fh, info.filename)
         head = next(pieces, b"")
@@ -157,12 +167,14 @@ def check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
         for data in chain([head], pieces):
             if _ODD_CELL.search(data) or _ODD_ROW.search(data):
                 break
+            formulas = formulas or b"<f>" in data or b"<f " in data
             for m in _FAR_REF.finditer(data):
                 letters, digits = (m[1], m[2]) if m[1] is not None else (m[3], m[4])
                 rows, cols = max(rows, int(digits)), max(cols, _col_index(letters) + 1)
         else:
-            return Extent(rows, cols)
-    return exact_extent(zf, info)
+            return Extent(rows, cols, formulas)
+    extent = exact_extent(zf, info)
+    return Extent(extent.rows, extent.cols, True)  # unusual part: let the formula scan look
 
 
 def _pieces(fh, part: str) -> Iterator[bytes]:

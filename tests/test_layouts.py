@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from build import HEADER, measure_row, write_sheets, write_xls, write_xlsx
 
+from build import HEADER, measure_row, write_sheets, write_xls, write_xlsx
 from ledgerkit.errors import UnreadableError
 from ledgerkit.pipeline import run
 
@@ -434,3 +434,17 @@ def test_three_levels_of_section_rows_when_no_hierarchy_columns(tmp_path):
     ]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges=["A2:F2", "A3:F3", "A4:F4"]), AS_OF)
     assert titles(result) == [("方面甲", "问题甲", "问题一", "措施一")]
+
+
+def test_issue_listed_without_measure_keeps_its_place_and_counts(tmp_path):
+    rows = [
+        HEADER,
+        measure_row(1, "方面", "问题", "问题一", "措施一"),
+        [2, "方面", "问题", "问题二", "", "", "", "", "", "", "", ""],
+        measure_row(3, "方面", "问题", "问题三", "措施三"),
+    ]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    s = result.summary
+    assert [it.title for it in s.items] == ["问题一", "问题二", "问题三"]
+    assert (s.issues, s.issues_done, s.measures) == (3, 2, 2)
+    assert [(g.issues, g.issues_done) for g in s.by_aspect] == [(3, 2)]

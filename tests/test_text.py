@@ -120,3 +120,8 @@ def test_clean_trims_and_drops_escaped_cr():
     assert clean("\u3000 已完成 _x000D_\n") == "已完成"
     assert clean("第一行_x000D_\n第二行") == "第一行\n第二行"
     assert clean(5.0) == "5"
+
+
+@pytest.mark.parametrize("raw", [1, 12, 3.5, "12", "3.5", 99999999])
+def test_small_numbers_are_not_dates(raw):
+    assert parse_date(raw, deadline=True).valid is False
