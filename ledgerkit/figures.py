@@ -136,12 +136,18 @@ def issues_of(ledger: Ledger) -> list[IssueFigures]:
 def summarise(ledger: Ledger, as_of: date, unit: str = "") -> Summary:
     items = issues_of(ledger)
     measures = ledger.measures
-    overdue = [_due(m, as_of) for m in measures if is_overdue(m, as_of)]
-    due_soon = [_due(m, as_of) for m in measures if is_due_soon(m, as_of)]
     counts = dict.fromkeys(STATUSES, 0)
-    for m in measures:
+    overdue, due_soon = [], []
+    soon = as_of + timedelta(days=DUE_SOON_DAYS)
+    for m in measures:  # one pass: this runs over every measure of the ledger
         if m.status in counts:
             counts[m.status] += 1
+        d = m.deadline_date
+        if d is not None and m.status != DONE:
+            if d < as_of:
+                overdue.append(_due(m, as_of))
+            elif d <= soon:
+                due_soon.append(_due(m, as_of))
     issues_done = sum(1 for it in items if it.done)
     return Summary(
         file=ledger.source_file,
@@ -152,7 +158,7 @@ def summarise(ledger: Ledger, as_of: date, unit: str = "") -> Summary:
         issues=len(items),
         issues_done=issues_done,
         measures=len(measures),
-        measures_done=sum(1 for m in measures if m.done),
+        measures_done=counts[DONE],
         completion_rate=round(issues_done / len(items), 4) if items else 0.0,
         status_counts=counts,
         overdue=overdue,

@@ -152,7 +152,10 @@ class Ledger:
     issue_only_rows: list[Measure] = field(default_factory=list)  # issues listed with no measure
 
     def sheet(self, name: str) -> SheetInfo:
-        return next(s for s in self.sheets if s.name == name)
+        for s in self.sheets:  # a handful of sheets: a scan beats keeping an index in sync
+            if s.name == name:
+                return s
+        raise KeyError(name)
 
     def source(self, m: Measure, fieldname: str) -> Source | None:
         """The input cell a value of ``m`` came from."""

@@ -94,6 +94,8 @@ class Context:
     measure_cols: set[int] = field(init=False)
     level_cols: set[int] = field(init=False)
     text_cols: list[tuple[str, int]] = field(init=False)
+    level_specs: list[tuple[str, str, tuple[str, ...], int | None]] = field(init=False)
+    date_cols: list[tuple[str, int, bool]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.fill_rows = {r for r, _c in self.fill}
@@ -104,6 +106,8 @@ class Context:
         self.measure_cols = {cols[f] for f in MEASURE_FIELDS if f in cols}
         self.level_cols = {cols[f] for f in LEVELS if f in cols}
         self.text_cols = [(f, cols[f]) for f in TEXT_FIELDS if f in cols]
+        self.level_specs = [(*spec, cols.get(spec[0])) for spec in LEVEL_SPECS]
+        self.date_cols = [(f, cols[f], f == "deadline") for f in ("deadline", "done_on") if f in cols]
 
 
 def col_letter(index: int) -> str:
@@ -268,7 +272,7 @@ def classify(ctx: Context, row: Row) -> str:
         return "total"
     if len(filled) <= 2 and first[0] in _MAYBE_FOOTNOTE and _FOOTNOTE.match(fold(first)):
         return "footnote"
-    if len(filled) == 1 or len({texts[c] for c in filled}) == 1:
+    if len(filled) == 1 or (texts[filled[0]] == texts[filled[-1]] and len({texts[c] for c in filled}) == 1):
         c = filled[0]
         if ctx.merge_width.get((row.index, c), 1) >= 3:
             return "section"
@@ -312,8 +316,7 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
     name = ctx.sheet.name
     m = Measure(sheet=name, row=row.index + 1)
     texts = row.texts
-    for level, key_attr, lowers in LEVEL_SPECS:
-        c = h.columns.get(level)
+    for level, key_attr, lowers, c in ctx.level_specs:
         text = texts[c] if c is not None else ""
         if text:
             title, key = title_of(ctx, text)
@@ -363,10 +366,7 @@ def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
         m.status = canonical_status(m.status_text) if m.status_text else None
         if c in row.merged_from:
             m.origins["status"] = Source(m.sheet, a1(*row.merged_from[c]), m.status_text)
-    for f, is_deadline in (("deadline", True), ("done_on", False)):
-        c = h.columns.get(f)
-        if c is None:
-            continue
+    for f, c, is_deadline in ctx.date_cols:
         raw = row.values[c]
         parsed = parse_date(raw, deadline=is_deadline)
         text = row.texts[c]

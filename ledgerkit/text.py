@@ -28,6 +28,12 @@ def clean(value: object) -> str:
         return value.strip(TRIM)
     if value is None or value == "":
         return ""
+    return _clean_value(value)
+
+
+@lru_cache(maxsize=4096)
+def _clean_value(value: object) -> str:
+    """Text of a number or date cell: few distinct values (dates, 序号), so memoised."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean(str(value))

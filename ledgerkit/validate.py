@@ -7,6 +7,7 @@ and runs lazily so every failure comes back at once. The rules are plain named f
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -283,11 +284,18 @@ def status_inferred(ledger: Ledger, as_of: date) -> Iterable[Finding]:
 EXCEL_CELL_LIMIT = 32767
 
 
+_TEXTS = operator.attrgetter(*CANONICAL_TEXT)
+
+
 def text_too_long(ledger: Ledger, as_of: date) -> Iterable[Finding]:
     """Excel cannot hold more than 32,767 characters in a cell: say which input cell is cut."""
     for m in ledger.measures:
-        texts = [(f, getattr(m, f)) for f in CANONICAL_TEXT] + list(m.extras.items())
-        for field, text in texts:
+        longest = max(map(len, _TEXTS(m)))
+        if m.extras:
+            longest = max(longest, *map(len, m.extras.values()))
+        if longest <= EXCEL_CELL_LIMIT:
+            continue
+        for field, text in [*zip(CANONICAL_TEXT, _TEXTS(m), strict=True), *m.extras.items()]:
             if len(text) > EXCEL_CELL_LIMIT:
                 src = ledger.source(m, field)
                 cell = src.cell if src else f"A{m.row}"
