@@ -186,14 +186,17 @@ class Styles:
         self.done = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
 
 
-def _new_workbook(path: Path, constant_memory: bool) -> Workbook:
+IN_MEMORY_ROWS = 20_000  # above this, parts go through temporary files to bound memory
+
+
+def _new_workbook(path: Path, constant_memory: bool, rows: int = 0) -> Workbook:
     return xlsxwriter.Workbook(
         str(path),
         {
             "constant_memory": constant_memory,
             # Build the parts in memory: otherwise xlsxwriter writes and deletes a temporary
             # file per part, which cost a third of the time for a typical ledger.
-            "in_memory": not constant_memory,
+            "in_memory": not constant_memory and rows <= IN_MEMORY_ROWS,
             "strings_to_formulas": False,  # "=1+1" in a ledger is text
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -224,7 +227,7 @@ def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], ou
         )
     try:
         with atomic_path(out_path) as tmp, gc_paused():
-            wb = _new_workbook(tmp, sheet.constant_memory)
+            wb = _new_workbook(tmp, sheet.constant_memory, len(sheet.rows))
             wb.set_properties({"title": sheet.title, "comments": "由 ledgerkit 生成"})
             styles = Styles(wb)
             placed = sheet.place(findings)
