@@ -14,42 +14,30 @@ from typing import NamedTuple
 DONE = "已完成"
 STATUSES: tuple[str, ...] = ("已完成", "阶段性完成", "正在推进", "长期坚持", "未开始")
 
-# Canonical measure fields, in the order the cleaned workbook writes them.
-FIELDS: tuple[str, ...] = (
-    "seq",
-    "aspect",
-    "problem",
-    "issue",
-    "description",
-    "measure",
-    "leader",
-    "department",
-    "owner",
-    "deadline",
-    "kind",
-    "progress",
-    "status",
-    "done_on",
-    "evidence",
-    "remarks",
-)
-
+# Canonical measure fields and their standard Chinese headers, in the order the cleaned
+# workbook writes them. The reader recognises these headers too, so the cleaned workbook reads back.
+STANDARD_HEADERS: dict[str, str] = {
+    "seq": "序号",
+    "aspect": "方面",
+    "problem": "问题",
+    "issue": "具体问题",
+    "description": "问题描述",
+    "measure": "整改措施",
+    "leader": "责任领导",
+    "department": "责任科室",
+    "owner": "责任人",
+    "deadline": "整改时限",
+    "kind": "整改类型",
+    "progress": "整改进展",
+    "status": "完成情况",
+    "done_on": "完成时间",
+    "evidence": "佐证材料",
+    "remarks": "备注",
+}
+FIELDS: tuple[str, ...] = tuple(STANDARD_HEADERS)
+PARSED_FIELDS = ("deadline", "status", "done_on")  # kept as written beside a parsed value
 # Text fields kept verbatim (trimmed).
-CANONICAL_TEXT: tuple[str, ...] = (
-    "seq",
-    "aspect",
-    "problem",
-    "issue",
-    "description",
-    "measure",
-    "leader",
-    "department",
-    "owner",
-    "kind",
-    "progress",
-    "evidence",
-    "remarks",
-)
+CANONICAL_TEXT: tuple[str, ...] = tuple(f for f in FIELDS if f not in PARSED_FIELDS)
 
 
 class Source(NamedTuple):

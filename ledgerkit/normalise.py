@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from .columns import is_group_label, match_header
 from .errors import UnreadableError
-from .model import Finding, Ledger, Measure, SheetInfo, Source
+from .model import CANONICAL_TEXT, FIELDS, Finding, Ledger, Measure, SheetInfo, Source
 from .read import RawSheet, RawWorkbook
 from .text import (
     TRIM,
@@ -38,30 +38,8 @@ LEVELS = ("aspect", "problem", "issue")
 # (level, its key attribute, the levels below it)
 LEVEL_SPECS = tuple((lvl, f"{lvl}_key", LEVELS[i + 1 :]) for i, lvl in enumerate(LEVELS))
 # Fields that make a row a measure (a row with only hierarchy cells lists an issue).
-MEASURE_FIELDS = (
-    "measure",
-    "leader",
-    "department",
-    "owner",
-    "deadline",
-    "kind",
-    "progress",
-    "status",
-    "done_on",
-    "evidence",
-)
-TEXT_FIELDS = (
-    "seq",
-    "description",
-    "measure",
-    "leader",
-    "department",
-    "owner",
-    "kind",
-    "progress",
-    "evidence",
-    "remarks",
-)
+MEASURE_FIELDS = tuple(f for f in FIELDS if f not in (*LEVELS, "seq", "description", "remarks"))
+TEXT_FIELDS = tuple(f for f in CANONICAL_TEXT if f not in LEVELS)
 _TOTAL = re.compile(r"^(合计|总计|小计|共计)")
 _FOOTNOTE = re.compile(
     r"^(填表说明|填报说明|说明|注|备注|附注|填报人|审核人|制表人|负责人|联系人|联系电话)[:：]?"

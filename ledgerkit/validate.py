@@ -12,27 +12,10 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from .model import CANONICAL_TEXT, STATUSES, Finding, Ledger, Measure
+from .model import CANONICAL_TEXT, STANDARD_HEADERS, STATUSES, Finding, Ledger, Measure
 from .text import nearest_status, not_applicable
 
-STANDARD_NAMES = {
-    "seq": "序号",
-    "aspect": "方面",
-    "problem": "问题",
-    "issue": "具体问题",
-    "description": "问题描述",
-    "measure": "整改措施",
-    "leader": "责任领导",
-    "department": "责任科室",
-    "owner": "责任人",
-    "deadline": "整改时限",
-    "kind": "整改类型",
-    "progress": "整改进展",
-    "status": "完成情况",
-    "done_on": "完成时间",
-    "evidence": "佐证材料",
-    "remarks": "备注",
-}
+STANDARD_NAMES = STANDARD_HEADERS  # a message names a field as the office would
 
 # code -> (severity, field, message template, hint template). Messages name what is wrong,
 # hints how to fix it; tests assert codes and cells, never wording.

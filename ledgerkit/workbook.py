@@ -36,7 +36,7 @@ from xlsxwriter.worksheet import Worksheet
 from .atomic import atomic_path
 from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS, DueItem, Group, Summary
-from .model import DONE, FIELDS, STATUSES, Finding, Ledger, Measure
+from .model import DONE, STANDARD_HEADERS, STATUSES, Finding, Ledger, Measure
 from .speed import gc_paused
 
 LEDGER_SHEET = "整改台账"
@@ -45,25 +45,6 @@ FINDINGS_SHEET = "校验结果"
 LISTS_SHEET = "下拉选项"  # hidden: list sources of the dropdowns
 INSTRUCTIONS_SHEET = "填报说明"
 
-STANDARD_HEADERS: dict[str, str] = {
-    "seq": "序号",
-    "aspect": "方面",
-    "problem": "问题",
-    "issue": "具体问题",
-    "description": "问题描述",
-    "measure": "整改措施",
-    "leader": "责任领导",
-    "department": "责任科室",
-    "owner": "责任人",
-    "deadline": "整改时限",
-    "kind": "整改类型",
-    "progress": "整改进展",
-    "status": "完成情况",
-    "done_on": "完成时间",
-    "evidence": "佐证材料",
-    "remarks": "备注",
-}
-assert tuple(STANDARD_HEADERS) == FIELDS
 
 KINDS: tuple[str, ...] = ("立行立改", "限期整改", "长期坚持")
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
