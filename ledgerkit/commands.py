@@ -6,7 +6,6 @@ Imported only when a command runs, so ``ledgerkit --help`` never pays for pandas
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -218,7 +217,3 @@ def is_ledger_file(path: Path) -> bool:
         and "（清洗）" not in path.stem
         and path.is_file()
     )
-
-
-def stderr(text: str) -> None:
-    print(text, file=sys.stderr)

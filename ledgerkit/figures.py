@@ -230,7 +230,3 @@ def _by_owner(measures: list[Measure], attr: str, as_of: date) -> list[Group]:
         elif m.deadline_date is not None and m.deadline_date < as_of:
             g.overdue += 1
     return list(groups.values())
-
-
-def done_measures(measures: list[Measure]) -> int:
-    return sum(1 for m in measures if m.status == DONE)

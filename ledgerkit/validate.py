@@ -323,11 +323,3 @@ def sort_findings(ledger: Ledger, findings: list[Finding]) -> list[Finding]:
 
 
 _CELL = re.compile(r"([A-Z]+)(\d+)$")
-
-
-def errors_of(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == "error"]
-
-
-def warnings_of(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity != "error"]
