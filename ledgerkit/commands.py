@@ -150,7 +150,9 @@ def report_one(
 
         unit = result.config.get("unit", "name") or result.summary.unit
         _refuse_overwriting_input(path, outdir / notice_filename(unit))
-        written = write_notice(result.ledger, result.summary, result.config, outdir)
+        written = write_notice(
+            result.ledger, result.summary, result.config, outdir, errors=len(result.errors)
+        )
         notice = written.path
         if written.missing:
             messages.append("通报草稿中以下内容待填写（已黄色标出）：" + "、".join(written.missing))

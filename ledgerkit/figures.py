@@ -6,7 +6,7 @@ notice publishes are by construction the ledger's.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,6 +38,13 @@ class DueItem:
     department: str
     owner: str
     days_overdue: int
+
+    def as_dict(self) -> dict[str, Any]:
+        # Not dataclasses.asdict: it deep-copies every value, seconds on a big ledger's overdue list.
+        return {name: getattr(self, name) for name in _DUE_FIELDS}
+
+
+_DUE_FIELDS = tuple(f.name for f in fields(DueItem))
 
 
 @dataclass(slots=True)
@@ -97,8 +104,8 @@ class Summary:
             "measures_done": self.measures_done,
             "completion_rate": self.completion_rate,
             "status_counts": dict(self.status_counts),
-            "overdue": [asdict(d) for d in self.overdue],
-            "due_soon": [asdict(d) for d in self.due_soon],
+            "overdue": [d.as_dict() for d in self.overdue],
+            "due_soon": [d.as_dict() for d in self.due_soon],
             "by_aspect": [
                 {k: getattr(g, k) for k in ("title", "issues", "issues_done", "measures", "measures_done")}
                 for g in self.by_aspect

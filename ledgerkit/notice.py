@@ -115,13 +115,20 @@ def notice_filename(unit: str) -> str:
 
 
 def write_notice(
-    ledger: Ledger, summary: Summary, config: Config, out_dir: Path, *, final: bool = False
+    ledger: Ledger,
+    summary: Summary,
+    config: Config,
+    out_dir: Path,
+    *,
+    final: bool = False,
+    errors: int = 0,
 ) -> NoticeResult:
     """Write the notice draft beside the workbook; return what is missing and text warnings.
 
-    ``final=True`` refuses to save while any 【待填：…】 placeholder remains.
+    ``final=True`` refuses to save while any 【待填：…】 placeholder remains. ``errors``, the
+    ledger's validation errors, puts a highlighted warning before the figures: they may be wrong.
     """
-    notice = build_notice(ledger, summary, config)
+    notice = build_notice(ledger, summary, config, errors)
     if final and (notice.missing or any(s.placeholder for s in notice.all_spans())):
         listed = "、".join(notice.missing) or "见草稿中黄色标出的内容"
         raise LedgerkitError(
@@ -150,9 +157,9 @@ def template_path(config: Config) -> Path | None:
     return None
 
 
-def build_notice(ledger: Ledger, summary: Summary, config: Config) -> Notice:
+def build_notice(ledger: Ledger, summary: Summary, config: Config, errors: int = 0) -> Notice:
     """The notice's content, without writing anything."""
-    return _Builder(ledger, summary, config, load_wording(config)).build()
+    return _Builder(ledger, summary, config, load_wording(config), errors).build()
 
 
 # --- wording ----------------------------------------------------------------------------------
@@ -361,8 +368,16 @@ def _fold(text: str) -> str:
 class _Builder:
     """Builds one Notice, collecting what is missing and the text warnings on the way."""
 
-    def __init__(self, ledger: Ledger, summary: Summary, config: Config, wording: dict[str, dict[str, str]]):
+    def __init__(
+        self,
+        ledger: Ledger,
+        summary: Summary,
+        config: Config,
+        wording: dict[str, dict[str, str]],
+        errors: int = 0,
+    ):
         self.ledger, self.summary, self.config, self.wording = ledger, summary, config, wording
+        self.errors = errors
         self.missing: list[str] = []
         self.warnings: list[Finding] = []
         self._warned: set[tuple[str, str]] = set()
@@ -561,7 +576,7 @@ class _Builder:
     def figures(self) -> list[Span]:
         s = self.summary
         all_done = s.issues > 0 and s.issues_done == s.issues and s.measures_done == s.measures
-        spans = self.fill(
+        spans = self._errors_warning() + self.fill(
             "figures",
             "all_done" if all_done else "partial",
             as_of=cn_date(s.as_of),
@@ -572,6 +587,17 @@ class _Builder:
             measures_done=str(s.measures_done),
         )
         return spans + self.fill("figures", "lead")
+
+    def _errors_warning(self) -> list[Span]:
+        """A public notice must not quietly carry figures from a ledger that failed its checks."""
+        if not self.errors:
+            return []
+        where = "见清洗台账的“校验结果”表"
+        listed = f"台账校验错误{self.errors}处（{where}，改正后重新生成）"
+        if listed not in self.missing:
+            self.missing.append(listed)
+        text = f"【请注意：台账有{self.errors}处错误未改正，以下数字可能不准确，{where}，改正后重新生成】"
+        return [Span(text, placeholder=True)]
 
     def next_steps(self) -> list[str]:
         text = self.config.get("notice", "next_steps")

@@ -61,6 +61,20 @@ def test_check_json_and_exit_codes(tmp_path):
     assert plain.returncode == 1 and "K2" in plain.stdout
 
 
+def test_report_on_a_ledger_with_errors_marks_the_notice(tmp_path):
+    from docx import Document
+
+    bad = write_xlsx(
+        tmp_path / "bad.xlsx", [HEADER, measure_row(1, "方面", "问题", "问题一", "措施一", "已完了")]
+    )
+    proc = ledgerkit("report", str(bad), "--as-of", "2025-03-03", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1, proc.stderr
+    assert "台账校验错误1处" in proc.stdout
+    (notice,) = (tmp_path / "out").glob("*.docx")
+    text = "".join(p.text for p in Document(str(notice)).paragraphs)
+    assert "【请注意：台账有1处错误未改正，以下数字可能不准确" in text
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [

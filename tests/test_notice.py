@@ -477,6 +477,24 @@ def test_missing_config_gives_highlighted_placeholders(tmp_path):
             assert run.font.highlight_color is None
 
 
+def test_ledger_errors_put_a_highlighted_warning_before_the_figures(tmp_path):
+    result, doc = write(tmp_path, errors=3)
+    warning = "【请注意：台账有3处错误未改正，以下数字可能不准确，见清洗台账的“校验结果”表，改正后重新生成】"
+    figures = next(p for p in doc.paragraphs if "截至" in p.text)
+    assert figures.text.startswith(warning + "截至")
+    marked = [r for r in figures.runs if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
+    assert "".join(r.text for r in marked) == warning
+    assert any("台账校验错误3处" in m for m in result.missing)
+    with pytest.raises(LedgerkitError, match="台账校验错误3处"):
+        write(tmp_path / "final", errors=3, final=True)
+
+
+def test_a_ledger_without_errors_has_no_warning(drafted):
+    result, doc = drafted
+    assert "请注意" not in "".join(texts(doc))
+    assert not any("校验错误" in m for m in result.missing)
+
+
 def test_unit_falls_back_to_the_summary(tmp_path):
     config = make_config()
     config.values["unit"] = {}
