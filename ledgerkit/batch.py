@@ -73,7 +73,7 @@ def _warm_context():
     import docx  # noqa: F401
     import pandera.pandas  # noqa: F401
     import python_calamine  # noqa: F401
-    import xlsxwriter  # noqa: F401
+    import rvgsrust_xlsxwriter  # noqa: F401
 
     from . import notice, pipeline, workbook  # noqa: F401
 

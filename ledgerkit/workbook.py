@@ -1,16 +1,18 @@
 """The cleaned workbook (整改台账 / 汇总 / 校验结果) and the blank ledger template.
 
-Written with xlsxwriter, cell by cell: no pandas, no formulas in data cells. Text that starts
-with = + - @ is written as text, so a ledger cannot smuggle a formula into the output.
+Written with rvgsrust-xlsxwriter (a binding of the Rust crate rust_xlsxwriter), cell by cell: no
+pandas, no formulas in data cells. Its ``write`` stores every str as text, so a ledger cannot
+smuggle a formula into the output through a cell that starts with = + - @.
 
 Two modes, chosen by size (measured: bench/bench_workbook.py):
 - up to ``CONSTANT_MEMORY_ROWS`` rows: normal mode, aspect / problem / issue cells merged
-  vertically as offices do (序号 too where the input had it merged). It is also the faster mode:
-  repeated texts go once into the shared-string table instead of being escaped in every cell;
-  the price is memory, about 2 KB more per row;
-- above it: xlsxwriter ``constant_memory`` mode (rows streamed to disk in order, flat memory).
-  That mode cannot merge cells vertically, so every row repeats its aspect / problem / issue —
-  which is also what filtering a sheet that large needs. The reader treats both alike.
+  vertically as offices do (序号 too where the input had it merged). The whole sheet is held
+  until ``close``, which can size rows in any order (merged cells get their height afterwards);
+- above it: the library's ``constant_memory`` mode (rows streamed to a temporary file in
+  order, inline strings, flat memory). It refuses anything written to a row above the last one
+  written — a merge that covers later rows, a note on an earlier row — so every row repeats its
+  aspect / problem / issue, which is also what filtering a sheet that large needs. The reader
+  treats both alike.
 
 Row heights are set from an estimate of the wrapped lines: neither LibreOffice nor printing
 sizes wrapped rows by itself. They are tuned for Excel's 宋体; LibreOffice shows them a bit airy.
@@ -18,26 +20,24 @@ sizes wrapped rows by itself. They are tuned for Excel's 宋体; LibreOffice sho
 
 from __future__ import annotations
 
+import errno
 import operator
 import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
-import xlsxwriter
-from xlsxwriter.exceptions import XlsxWriterException
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+import rvgsrust_xlsxwriter as rx
+from rvgsrust_xlsxwriter import Format, Workbook, Worksheet
 
 from .atomic import atomic_path
 from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS, DueItem, Group, Summary
 from .model import DONE, STANDARD_HEADERS, STATUSES, Finding, Ledger, Measure
 from .speed import gc_paused
+from .validate import EXCEL_CELL_LIMIT
 
 LEDGER_SHEET = "整改台账"
 SUMMARY_SHEET = "汇总"
@@ -139,59 +139,56 @@ def _display_len(text: str) -> int:
 
 
 class Styles:
-    """The workbook's formats, created once (xlsxwriter formats are per workbook)."""
+    """The workbook's formats, created once (a format belongs to one workbook)."""
 
     def __init__(self, wb: Workbook) -> None:
-        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
-        mark = {"bg_color": "#FFFF00", "border": 2, "border_color": "#FF0000"}
-        self.title = wb.add_format(
-            {"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
-        )
-        self.subtitle = wb.add_format({"font_name": FONT, "font_size": 11, "valign": "vcenter"})
-        self.section = wb.add_format({"font_name": FONT, "font_size": 12, "bold": True, "valign": "vcenter"})
-        self.header = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#DDEBF7"})
-        self.cells: dict[tuple[str, bool], Any] = {}
-        for align, extra in (
-            ("left", {"align": "left"}),
-            ("center", {"align": "center"}),
-            ("date", {"align": "center", "num_format": DATE_FORMAT}),
-        ):
-            self.cells[(align, False)] = wb.add_format({**base, **extra})
-            self.cells[(align, True)] = wb.add_format({**base, **extra, **mark})
-        self.number = wb.add_format({**base, "align": "center"})
-        self.percent = wb.add_format({**base, "align": "center", "num_format": "0.0%"})
-        self.link = wb.add_format({**base, "align": "center", "font_color": "#0563C1", "underline": 1})
-        self.note = wb.add_format({"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top"})
-        self.overdue = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.due_soon = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
-        self.done = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        self.title = _font(wb, 16).set_bold().set_align("center").set_vertical_align("vcenter")
+        self.subtitle = _font(wb, 11).set_vertical_align("vcenter")
+        self.section = _font(wb, 12).set_bold().set_vertical_align("vcenter")
+        self.header = _cell(wb, "center").set_bold().set_background_color("#DDEBF7")
+        self.cells: dict[tuple[str, bool], Format] = {}
+        for align in ("left", "center", "date"):
+            self.cells[(align, False)] = _cell(wb, align)
+            self.cells[(align, True)] = _mark(_cell(wb, align))
+        self.number = _cell(wb, "center")
+        self.percent = _cell(wb, "center").set_num_format("0.0%")
+        self.link = _cell(wb, "center").set_font_color("#0563C1").set_underline()
+        self.note = _font(wb, 10).set_text_wrap().set_vertical_align("top")
+        self.overdue = wb.add_format().set_background_color("#FFC7CE").set_font_color("#9C0006")
+        self.due_soon = wb.add_format().set_background_color("#FFEB9C").set_font_color("#9C5700")
+        self.done = wb.add_format().set_background_color("#C6EFCE").set_font_color("#006100")
 
 
-IN_MEMORY_ROWS = 20_000  # above this, parts go through temporary files to bound memory
+def _font(wb: Workbook, size: float) -> Format:
+    return wb.add_format().set_font_name(FONT).set_font_size(size)
 
 
-def _new_workbook(path: Path, constant_memory: bool, rows: int = 0) -> Workbook:
-    return xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": constant_memory,
-            # Build the parts in memory: otherwise xlsxwriter writes and deletes a temporary
-            # file per part, which cost a third of the time for a typical ledger.
-            "in_memory": not constant_memory and rows <= IN_MEMORY_ROWS,
-            "strings_to_formulas": False,  # "=1+1" in a ledger is text
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+def _cell(wb: Workbook, align: str) -> Format:
+    """A table cell: 10-point 宋体, thin border, wrapped, centred vertically; dates as 2025年1月31日."""
+    fmt = _font(wb, 10).set_vertical_align("vcenter").set_text_wrap().set_border("thin")
+    if align == "date":
+        return fmt.set_align("center").set_num_format(DATE_FORMAT)
+    return fmt.set_align(align)
+
+
+def _mark(fmt: Format) -> Format:
+    """A cell with a finding: yellow, framed in red."""
+    return fmt.set_background_color("#FFFF00").set_border("medium").set_border_color("#FF0000")
 
 
 def _write_lists_sheet(wb: Workbook) -> None:
     ws = wb.add_worksheet(LISTS_SHEET)
     for r, status in enumerate(STATUSES):
-        ws.write_string(r, 0, status)
+        ws.write(r, 0, status)
     for r, kind in enumerate(KINDS):
-        ws.write_string(r, 1, kind)
+        ws.write(r, 1, kind)
     ws.hide()
+
+
+def _text(text: str) -> str:
+    """Excel holds at most 32,767 characters in a cell and the library refuses more: the rest is
+    cut here (validate.text_too_long tells the user which cells)."""
+    return text if len(text) <= EXCEL_CELL_LIMIT else text[:EXCEL_CELL_LIMIT]
 
 
 # ---- the ledger sheet ----------------------------------------------------------------------
@@ -202,32 +199,45 @@ def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], ou
     out_path = Path(out_path)
     _refuse_input(ledger, out_path)
     sheet = LedgerSheet.plan(ledger, summary)
-    if sheet.first + len(sheet.rows) > EXCEL_ROWS:  # xlsxwriter would drop the rest silently
+    if sheet.first + len(sheet.rows) > EXCEL_ROWS:  # said before any work, in the user's words
         raise LedgerkitError(
             f"台账共 {len(sheet.rows)} 行，超过 Excel 一个工作表的最大行数（{EXCEL_ROWS} 行），无法写成一个工作表。"
         )
     try:
         with atomic_path(out_path) as tmp, gc_paused():
-            wb = _new_workbook(tmp, sheet.constant_memory, len(sheet.rows))
-            wb.set_properties({"title": sheet.title, "comments": "由 ledgerkit 生成"})
+            wb = Workbook()
+            wb.set_properties(title=sheet.title, comments="由 ledgerkit 生成")
             styles = Styles(wb)
             placed = sheet.place(findings)
             sheet.write(wb, styles, placed)
             _write_summary_sheet(wb, styles, ledger, summary)
             _write_findings_sheet(wb, styles, findings, placed, sheet)
             _write_lists_sheet(wb)
-            wb.close()
+            wb.close(str(tmp))
     except LedgerkitError:
         raise
-    except PermissionError:
-        raise LedgerkitError(
-            f"无法写入“{out_path.name}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。"
-        ) from None
-    except OSError as exc:
-        raise LedgerkitError(f"无法写入“{out_path}”：{exc.strerror or exc}。请检查输出文件夹。") from None
-    except XlsxWriterException as exc:
+    except OSError as exc:  # ours (the temporary file) or the library's, which says only in text
+        raise _unwritable(out_path, exc) from None
+    except ValueError as exc:  # the library refuses what Excel cannot hold
         raise LedgerkitError(f"无法写入“{out_path.name}”：{exc}。请检查输出文件夹。") from None
     return out_path
+
+
+# The library's OSError carries no errno: "failed to write '…': Permission denied (os error 13)".
+_OS_ERROR = re.compile(r"\(os error (\d+)\)\s*$")
+
+
+def _unwritable(out_path: Path, exc: OSError) -> LedgerkitError:
+    code, reason = exc.errno, exc.strerror
+    found = _OS_ERROR.search(str(exc))
+    if code is None and found:
+        code = int(found[1])
+        reason = os.strerror(code)
+    if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        return LedgerkitError(
+            f"无法写入“{out_path.name}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。"
+        )
+    return LedgerkitError(f"无法写入“{out_path}”：{reason or exc}。请检查输出文件夹。")
 
 
 def _refuse_input(ledger: Ledger, out_path: Path) -> None:
@@ -321,9 +331,22 @@ class LedgerSheet:
         return placed
 
     def write(self, wb: Workbook, styles: Styles, placed: dict[tuple[int, int], list[Finding]]) -> None:
-        ws = wb.add_worksheet(LEDGER_SHEET)
+        ws = wb.add_worksheet(LEDGER_SHEET, constant_memory=self.constant_memory)
+        _write_heading(ws, styles, self.cols, self.title, self.line)
+        last = max(self.first + len(self.rows) - 1, self.header_row)
+        _before_rows(ws, self.cols, self.header_row, last)
+        heights = self._write_rows(ws, styles, placed)
+        self._fit_merged(ws, heights)
+        _finish_table(ws, styles, self.cols, self.header_row, last, wide=_is_wide(self.cols))
+
+    def _write_rows(
+        self, ws: Worksheet, styles: Styles, placed: dict[tuple[int, int], list[Finding]]
+    ) -> list[float]:
+        """Every measure row in order, with its notes; returns the row heights.
+
+        The hot loop of a large ledger: one library call per cell, everything else hoisted.
+        """
         cols, first, runs = self.cols, self.first, self.runs
-        _write_heading(ws, styles, cols, self.title, self.line)
         issue_only = {id(m) for m in self.ledger.issue_only_rows}
         getters = [_getter(col) for col in cols]
         bare_getters = [_getter(col, bare=True) for col in cols]
@@ -332,8 +355,8 @@ class LedgerSheet:
         as_text = (styles.cells[("center", False)], styles.cells[("center", True)])  # words in date columns
         # Columns whose text decides a row's height; merged ones are fitted after (_fit_merged).
         measured = [(c, col.width) for c, col in enumerate(cols) if col.align != "date" and c not in runs]
-        write_string, write_blank, write_number = ws.write_string, ws.write_blank, ws.write_number
         dated = [col.align == "date" for col in cols]
+        write, merge, set_height = ws.write, ws.merge_range, ws.set_row_height
         heights: list[float] = []
         for i, m in enumerate(self.rows):
             r = first + i
@@ -347,33 +370,33 @@ class LedgerSheet:
                         lines = n
             height = _height(lines)
             heights.append(height)
-            ws.set_row(r, height)  # before the row's cells: constant_memory flushes rows
+            set_height(r, height)
             for c, v in enumerate(values):
+                mark = bool(placed) and (r, c) in placed
+                fmt = marked[c] if mark else plain[c]
                 if runs and c in runs:
                     span = runs[c][i]
                     if span < 0:  # covered by the merge above
                         continue
                     if span > 0:
-                        fmt = marked[c] if (r, c) in placed else plain[c]
-                        ws.merge_range(r, c, first + span, c, "", fmt)
-                        write_string(r, c, v, fmt)
+                        merge(r, c, first + span, c, _text(v), fmt)  # type: ignore[arg-type]
                         continue
-                mark = placed and (r, c) in placed
                 if not v:
-                    write_blank(r, c, None, marked[c] if mark else plain[c])
+                    write(r, c, None, fmt)
                 elif not dated[c]:
-                    write_string(r, c, v, marked[c] if mark else plain[c])
+                    try:
+                        write(r, c, v, fmt)
+                    except ValueError:  # more than Excel holds: cut (only a text can be too long)
+                        write(r, c, _text(v), fmt)  # type: ignore[arg-type]
                 elif type(v) is str:  # 立行立改 / 长期坚持 / text that is no date: kept as written
-                    write_string(r, c, v, as_text[bool(mark)])
-                else:  # the serial under the date format, as write_datetime writes it (dates after 1900-03-01)
-                    write_number(r, c, v.toordinal() - EXCEL_EPOCH_ORDINAL, marked[c] if mark else plain[c])
-            if placed:  # comments too must be written while the row is current
+                    write(r, c, _text(v), as_text[mark])
+                else:  # the date's serial under the date format (dates after 1900-03-01)
+                    write(r, c, v.toordinal() - EXCEL_EPOCH_ORDINAL, fmt)  # type: ignore[union-attr]
+            if placed:  # notes too must be written while the row is current (constant_memory)
                 for c in range(len(cols)):
                     if (r, c) in placed:
-                        _comment(ws, r, c, placed[(r, c)])
-        self._fit_merged(ws, heights)
-        last = max(first + len(self.rows) - 1, self.header_row)
-        _finish_table(ws, styles, cols, self.header_row, last, wide=_is_wide(cols))
+                        _note(ws, r, c, placed[(r, c)])
+        return heights
 
     def _fit_merged(self, ws: Worksheet, heights: list[float]) -> None:
         """A merged cell needing more height than its rows have gets it on its last row.
@@ -390,7 +413,7 @@ class LedgerSheet:
                 have = sum(heights[i : end + 1])
                 if need > have:
                     heights[end] = min(heights[end] + need - have, MAX_ROW_HEIGHT)
-                    ws.set_row(self.first + end, heights[end])
+                    ws.set_row_height(self.first + end, heights[end])
 
 
 def _reported_line(unit: str, reported_on: str) -> str:
@@ -401,24 +424,25 @@ def _reported_line(unit: str, reported_on: str) -> str:
 def _write_heading(ws: Worksheet, styles: Styles, cols: list[Column], title: str, line: str) -> int:
     """Title row, the 填报单位 line when known, and the header row; returns the header row."""
     for c, col in enumerate(cols):
-        ws.set_column(c, c, col.width)
+        ws.set_column_width(c, col.width)
     last_col = len(cols) - 1
-    ws.set_row(0, 32)
+    ws.set_row_height(0, 32)
     _title_cell(ws, 0, last_col, title, styles.title)
     r = 1
     if line:
-        ws.set_row(1, 20)
+        ws.set_row_height(1, 20)
         _title_cell(ws, 1, last_col, line, styles.subtitle)
         r = 2
     for c, col in enumerate(cols):
-        ws.write_string(r, c, col.header, styles.header)
+        ws.write(r, c, _text(col.header), styles.header)
     return r
 
 
-def _title_cell(ws: Worksheet, row: int, last_col: int, text: str, fmt: Any) -> None:
+def _title_cell(ws: Worksheet, row: int, last_col: int, text: str, fmt: Format) -> None:
     if last_col > 0:
-        ws.merge_range(row, 0, row, last_col, "", fmt)
-    ws.write_string(row, 0, text, fmt)
+        ws.merge_range(row, 0, row, last_col, _text(text), fmt)
+    else:  # a one-cell "merge" is refused
+        ws.write(row, 0, _text(text), fmt)
 
 
 def _lines(text: str, width: float) -> int:
@@ -503,97 +527,110 @@ _CONTINUES: dict[str, Callable[[Measure, Measure], bool]] = {
 }
 
 
-def _comment(ws: Worksheet, r: int, c: int, found: list[Finding]) -> None:
+NOTE_SIZE = (320, 148)  # pixels: 2.5 × 2 times Excel's default, for a few sentences of Chinese
+
+
+def _note(ws: Worksheet, r: int, c: int, found: list[Finding]) -> None:
+    """The findings on a cell as an Excel note (shown as "ledgerkit:" and then the findings)."""
     lines = []
     for f in found:
         lines.append(f"【{SEVERITY_NAMES.get(f.severity, f.severity)}】{f.message}")
         if f.hint:
             lines.append(f"建议：{f.hint}")
-    ws.write_comment(r, c, "\n".join(lines), {"author": "ledgerkit", "x_scale": 2.5, "y_scale": 2})
+    note = rx.Note(_text("\n".join(lines)))
+    note.set_author("ledgerkit")
+    note.set_width(NOTE_SIZE[0])
+    note.set_height(NOTE_SIZE[1])
+    ws.insert_note(r, c, note)
 
 
 def _finish_table(
     ws: Worksheet, styles: Styles, cols: list[Column], header_row: int, last_row: int, wide: bool
 ) -> None:
-    """Frozen header, filter, dropdowns, live colours, print setup: shared with the template."""
+    """Frozen header, filter, dropdowns, live colours, print setup: shared with the template.
+
+    Called after the rows; ``_before_rows`` must have been called before them.
+    """
     ncols = len(cols)
     first = header_row + 1
     ws.freeze_panes(first, 0)
     ws.autofilter(header_row, 0, last_row, ncols - 1)
-    edit_last = min(max(last_row, first) + EDIT_ROWS, EXCEL_ROWS - 1)
-    index = {col.field: c for c, col in enumerate(cols) if col.field}
+    edit_last = _edit_last(first, last_row)
+    index = _field_index(cols)
     _add_dropdowns(ws, index, first, edit_last)
     _add_colours(ws, styles, index, ncols, first, edit_last)
-    seq = index.get("seq")
-    if seq is not None:  # 序号 like "1.1" is text on purpose
-        ws.ignore_errors(
-            {"number_stored_as_text": xl_rowcol_to_cell(first, seq) + ":" + xl_rowcol_to_cell(edit_last, seq)}
-        )
     ws.set_landscape()
-    ws.set_paper(8 if wide else 9)  # A3 / A4
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.center_horizontally()
+    ws.set_paper_size(8 if wide else 9)  # A3 / A4
+    _print_setup(ws, header_row, margins=(0.4, 0.4, 0.6, 0.6))
+    ws.set_print_center_horizontally(True)
+
+
+def _before_rows(ws: Worksheet, cols: list[Column], header_row: int, last_row: int) -> None:
+    """What constant_memory mode takes only before the rows it covers."""
+    seq = _field_index(cols).get("seq")
+    if seq is not None:  # 序号 like "1.1" is text on purpose
+        first = header_row + 1
+        ws.ignore_error_range(first, seq, _edit_last(first, last_row), seq, "number_stored_as_text")
+
+
+def _edit_last(first: int, last_row: int) -> int:
+    """The last row that keeps dropdowns and colours: EDIT_ROWS below the data."""
+    return min(max(last_row, first) + EDIT_ROWS, EXCEL_ROWS - 1)
+
+
+def _field_index(cols: list[Column]) -> dict[str, int]:
+    return {col.field: c for c, col in enumerate(cols) if col.field}
+
+
+def _print_setup(
+    ws: Worksheet, repeat_row: int | None, margins: tuple[float, float, float, float] | None = None
+) -> None:
+    """One page wide, as many long; a repeated header row; page numbers in the footer."""
+    ws.set_print_fit_to_pages(1, 0)
+    if repeat_row is not None:
+        ws.set_repeat_rows(repeat_row, repeat_row)
+    if margins is not None:  # left, right, top, bottom; header and footer keep Excel's 0.3
+        ws.set_margins(*margins, 0.3, 0.3)
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 def _add_dropdowns(ws: Worksheet, index: dict[str, int], first: int, last: int) -> None:
     if "status" in index:
-        c = index["status"]
-        ws.data_validation(
-            first,
-            c,
-            last,
-            c,
-            {
-                "validate": "list",
-                "source": f"='{LISTS_SHEET}'!$A$1:$A${len(STATUSES)}",
-                "input_title": "完成情况",
-                "input_message": "请从下拉列表中选择：" + "、".join(STATUSES),
-                "error_title": "完成情况",
-                "error_message": "请从下拉列表中选择：" + "、".join(STATUSES) + "。",
-            },
-        )
+        choose = "请从下拉列表中选择：" + "、".join(STATUSES)
+        dv = _list_from(0, len(STATUSES), "完成情况", choose + "。")
+        dv.set_input_title("完成情况")
+        dv.set_input_message(choose)
+        ws.add_data_validation(first, index["status"], last, index["status"], dv)
     if "kind" in index:
-        c = index["kind"]
-        ws.data_validation(
-            first,
-            c,
-            last,
-            c,
-            {
-                "validate": "list",
-                "source": f"='{LISTS_SHEET}'!$B$1:$B${len(KINDS)}",
-                "error_type": "warning",
-                "error_title": "整改类型",
-                "error_message": "整改类型一般为：" + "、".join(KINDS) + "。确定要填写其他内容吗？",
-            },
+        dv = _list_from(
+            1, len(KINDS), "整改类型", "整改类型一般为：" + "、".join(KINDS) + "。确定要填写其他内容吗？"
         )
-    for f, error_type, message in (
+        dv.set_error_style("warning")
+        ws.add_data_validation(first, index["kind"], last, index["kind"], dv)
+    for f, error_style, message in (
         ("deadline", "warning", "请填写日期，如 2025/3/31。立行立改、长期坚持可直接填写文字。"),
         ("done_on", "stop", "请填写日期，如 2025/3/31。"),
     ):
         if f not in index:
             continue
-        c = index[f]
-        ws.data_validation(
-            first,
-            c,
-            last,
-            c,
-            {
-                "validate": "date",
-                "criteria": "between",
-                "minimum": date(2000, 1, 1),
-                "maximum": date(2099, 12, 31),
-                "error_type": error_type,
-                "input_title": STANDARD_HEADERS[f],
-                "input_message": message,
-                "error_title": STANDARD_HEADERS[f],
-                "error_message": message,
-            },
-        )
+        dv = rx.DataValidation()
+        dv.allow_date("between", date(2000, 1, 1), date(2099, 12, 31))
+        dv.set_error_style(error_style)
+        dv.set_input_title(STANDARD_HEADERS[f])
+        dv.set_input_message(message)
+        dv.set_error_title(STANDARD_HEADERS[f])
+        dv.set_error_message(message)
+        ws.add_data_validation(first, index[f], last, index[f], dv)
+
+
+def _list_from(col: int, n: int, title: str, error: str) -> rx.DataValidation:
+    """A dropdown of the first n cells of a column (0-based) of the hidden 下拉选项 sheet."""
+    letter = _col_name(col)
+    dv = rx.DataValidation()
+    dv.allow_list_formula(f"'{LISTS_SHEET}'!${letter}$1:${letter}${n}")
+    dv.set_error_title(title)
+    dv.set_error_message(error)
+    return dv
 
 
 def _add_colours(
@@ -602,30 +639,45 @@ def _add_colours(
     """Overdue red, due within 14 days amber, 已完成 green: formulas, so they follow edits."""
     if "status" not in index:
         return
-    s = f"${xl_col_to_name(index['status'])}{first + 1}"
+    s = f"${_col_name(index['status'])}{first + 1}"
     if "deadline" in index:
-        d = f"${xl_col_to_name(index['deadline'])}{first + 1}"
-        rows = (first, 0, last, ncols - 1)
-        ws.conditional_format(
-            *rows,
-            {
-                "type": "formula",
-                "criteria": f'=AND(ISNUMBER({d}),{d}<TODAY(),{s}<>"{DONE}")',
-                "format": styles.overdue,
-            },
-        )
-        ws.conditional_format(
-            *rows,
-            {
-                "type": "formula",
-                "criteria": f'=AND(ISNUMBER({d}),{d}>=TODAY(),{d}<=TODAY()+{DUE_SOON_DAYS},{s}<>"{DONE}")',
-                "format": styles.due_soon,
-            },
-        )
+        d = f"${_col_name(index['deadline'])}{first + 1}"
+        every = (first, 0, last, ncols - 1)
+        _colour(ws, every, f'=AND(ISNUMBER({d}),{d}<TODAY(),{s}<>"{DONE}")', styles.overdue)
+        soon = f'=AND(ISNUMBER({d}),{d}>=TODAY(),{d}<=TODAY()+{DUE_SOON_DAYS},{s}<>"{DONE}")'
+        _colour(ws, every, soon, styles.due_soon)
     c = index["status"]
-    ws.conditional_format(
-        first, c, last, c, {"type": "cell", "criteria": "==", "value": f'"{DONE}"', "format": styles.done}
-    )
+    # A formula, not a cell-value rule: the library compares cell values with numbers only.
+    _colour(ws, (first, c, last, c), f'={s}="{DONE}"', styles.done)
+
+
+def _colour(ws: Worksheet, cells: tuple[int, int, int, int], formula: str, fmt: Format) -> None:
+    """A formula colour over ``cells`` (first row, first col, last row, last col).
+
+    In constant_memory mode the binding counts a conditional format as writing its rows, and
+    refuses it over rows already written (and rows after it): so it is given its last row only,
+    which no row follows, and the whole range as its "multi range", which is what gets written.
+    """
+    r1, c1, r2, c2 = cells
+    cf = rx.ConditionalFormatFormula()
+    cf.set_rule(formula)
+    cf.set_format(fmt)
+    cf.set_multi_range(f"{_cell_ref(r1, c1)}:{_cell_ref(r2, c2)}")
+    ws.add_conditional_format(r2, c1, r2, c2, cf)
+
+
+def _col_name(c: int) -> str:
+    """0-based column index -> its letters (0 -> A, 26 -> AA)."""
+    name = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _cell_ref(r: int, c: int) -> str:
+    return f"{_col_name(c)}{r + 1}"
 
 
 def _finding_column(ledger: Ledger, cols: list[Column], f: Finding, letter: str) -> int:
@@ -660,10 +712,10 @@ CHART_ROWS = 17
 def _write_summary_sheet(wb: Workbook, styles: Styles, ledger: Ledger, summary: Summary) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
     for c, width in enumerate(SUMMARY_WIDTHS):
-        ws.set_column(c, c, width)
+        ws.set_column_width(c, width)
     last_col = len(SUMMARY_WIDTHS) - 1
     w = _Cursor(ws, styles, last_col, summary.as_of)
-    ws.set_row(0, 32)
+    ws.set_row_height(0, 32)
     _title_cell(ws, 0, last_col, "巡察反馈问题整改情况汇总", styles.title)
     w.row = 1
     if ledger.title:
@@ -690,17 +742,15 @@ def _write_summary_sheet(wb: Workbook, styles: Styles, ledger: Ledger, summary: 
         summary.due_soon,
         overdue=False,
     )
-    _insert_charts(wb, ws, chart_row, aspects, statuses)
+    _insert_charts(ws, chart_row, aspects, statuses)
     ws.set_portrait()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.center_horizontally()
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_paper_size(9)
+    _print_setup(ws, None, margins=(0.5, 0.5, 0.6, 0.6))
+    ws.set_print_center_horizontally(True)
 
 
 class _Cursor:
-    """Writes the 汇总 sheet top to bottom (constant_memory needs rows in order)."""
+    """Writes the 汇总 sheet top to bottom, each table below the last."""
 
     def __init__(self, ws: Worksheet, styles: Styles, last_col: int, as_of: date) -> None:
         self.ws, self.styles, self.last_col, self.as_of, self.row = ws, styles, last_col, as_of, 0
@@ -710,18 +760,18 @@ class _Cursor:
         self.row += 1
 
     def section(self, text: str) -> None:
-        self.ws.set_row(self.row, 22)
-        self.ws.write_string(self.row, 0, text, self.styles.section)
+        self.ws.set_row_height(self.row, 22)
+        self.ws.write(self.row, 0, text, self.styles.section)
         self.row += 1
 
     def pair(self, label: str, value: object) -> None:
-        self.ws.write_string(self.row, 1, label, self.styles.cells[("left", False)])
+        self.ws.write(self.row, 1, label, self.styles.cells[("left", False)])
         self._value(2, value)
         self.row += 1
 
     def header(self, names: Iterable[str]) -> None:
         for c, name in enumerate(names):
-            self.ws.write_string(self.row, c, name, self.styles.header)
+            self.ws.write(self.row, c, name, self.styles.header)
         self.row += 1
 
     def values(self, values: Iterable[object]) -> None:
@@ -730,7 +780,7 @@ class _Cursor:
             (_lines(v, SUMMARY_WIDTHS[c]) for c, v in enumerate(values) if isinstance(v, str) and v),
             default=1,
         )
-        self.ws.set_row(self.row, _height(lines))
+        self.ws.set_row_height(self.row, _height(lines))
         for c, value in enumerate(values):
             self._value(c, value)
         self.row += 1
@@ -738,15 +788,15 @@ class _Cursor:
     def _value(self, c: int, value: object) -> None:
         s = self.styles
         if isinstance(value, _Rate):
-            self.ws.write_number(self.row, c, value.value, s.percent)
+            self.ws.write(self.row, c, value.value, s.percent)
         elif isinstance(value, bool) or value is None:
-            self.ws.write_blank(self.row, c, None, s.number)
+            self.ws.write(self.row, c, None, s.number)
         elif isinstance(value, (int, float)):
-            self.ws.write_number(self.row, c, value, s.number)
+            self.ws.write(self.row, c, value, s.number)
         elif isinstance(value, date):
-            self.ws.write_datetime(self.row, c, value, s.cells[("date", False)])
+            self.ws.write(self.row, c, value, s.cells[("date", False)])
         else:
-            self.ws.write_string(self.row, c, str(value), s.cells[("left", False)])
+            self.ws.write(self.row, c, _text(str(value)), s.cells[("left", False)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -850,7 +900,7 @@ def _owner_table(w: _Cursor, title: str, name: str, groups: list[Group]) -> None
 def _due_table(w: _Cursor, title: str, items: list[DueItem], overdue: bool) -> None:
     w.section(title)
     if not items:
-        w.ws.write_string(w.row, 1, "无", w.styles.subtitle)
+        w.ws.write(w.row, 1, "无", w.styles.subtitle)
         w.row += 2
         return
     last = "逾期天数" if overdue else "剩余天数"
@@ -868,43 +918,70 @@ def _due_table(w: _Cursor, title: str, items: list[DueItem], overdue: bool) -> N
     w.row += 1
 
 
-def _insert_charts(wb: Workbook, ws: Worksheet, row: int, aspects: _Block, statuses: _Block) -> None:
-    bar = wb.add_chart({"type": "bar"})
+def _insert_charts(ws: Worksheet, row: int, aspects: _Block, statuses: _Block) -> None:
+    bar = rx.Chart("bar")  # horizontal bars: the y axis holds the aspects, the x axis the counts
     for col, name, colour in ((2, "具体问题数", "#9DC3E6"), (3, "已完成数", "#70AD47")):
-        bar.add_series(
-            {
-                "name": name,
-                "categories": [SUMMARY_SHEET, aspects.first, 7, aspects.last, 7],
-                "values": [SUMMARY_SHEET, aspects.first, col, aspects.last, col],
-                "fill": {"color": colour},
-                "data_labels": {"value": True},
-            }
-        )
-    bar.set_title({"name": "各方面具体问题整改完成情况", "name_font": {"size": 11, "name": FONT}})
-    bar.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 9}})
-    bar.set_x_axis({"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
-    bar.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
-    bar.set_size({"width": 500, "height": CHART_ROWS * 20 - 10})
-    ws.insert_chart(row, 0, bar, {"x_offset": 4, "y_offset": 4})
+        series = _series(name, _column_range(aspects, 7), _column_range(aspects, col))
+        series.set_format(_fill(colour))
+        bar.push_series(series)
+    _chart_text(bar, "各方面具体问题整改完成情况")
+    bar.set_y_axis_reverse()  # the first aspect on top, as in the table
+    bar.set_x_axis_major_gridlines(True)
+    bar.set_legend_position("bottom")
+    bar.set_legend_font(_chart_font(9))
+    bar.set_width(500)
+    bar.set_height(CHART_ROWS * 20 - 10)
+    ws.insert_chart(row, 0, bar, 4, 4)
 
-    column = wb.add_chart({"type": "column"})
+    column = rx.Chart("column")
     colours = {"已完成": "#70AD47", "阶段性完成": "#A9D18E", "正在推进": "#FFC000", "长期坚持": "#5B9BD5"}
     n = statuses.last - statuses.first + 1
-    column.add_series(
-        {
-            "name": "措施数",
-            "categories": [SUMMARY_SHEET, statuses.first, 1, statuses.last, 1],
-            "values": [SUMMARY_SHEET, statuses.first, 2, statuses.last, 2],
-            "points": [{"fill": {"color": colours.get(s, "#A5A5A5")}} for s in _status_names(n)],
-            "data_labels": {"value": True},
-        }
-    )
-    column.set_title({"name": "整改措施按状态分布", "name_font": {"size": 11, "name": FONT}})
-    column.set_x_axis({"num_font": {"name": FONT, "size": 9}})
-    column.set_y_axis({"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
-    column.set_legend({"none": True})
-    column.set_size({"width": 420, "height": CHART_ROWS * 20 - 10})
-    ws.insert_chart(row, 0, column, {"x_offset": 514, "y_offset": 4})
+    series = _series("措施数", _column_range(statuses, 1), _column_range(statuses, 2))
+    series.set_point_colors([colours.get(s, "#A5A5A5") for s in _status_names(n)])
+    column.push_series(series)
+    _chart_text(column, "整改措施按状态分布")
+    column.set_y_axis_major_gridlines(True)
+    column.set_legend_hidden()
+    column.set_width(420)
+    column.set_height(CHART_ROWS * 20 - 10)
+    ws.insert_chart(row, 0, column, 514, 4)
+
+
+def _series(name: str, categories: str, values: str) -> rx.ChartSeries:
+    """A series of the 汇总 sheet's cells, its values labelled on the bars."""
+    series = rx.ChartSeries()
+    series.set_name(name)
+    series.set_categories(categories)
+    series.set_values(values)
+    label = rx.ChartDataLabel()
+    label.show_value()
+    series.set_data_label(label)
+    return series
+
+
+def _column_range(block: _Block, col: int) -> str:
+    return f"'{SUMMARY_SHEET}'!${_col_name(col)}${block.first + 1}:${_col_name(col)}${block.last + 1}"
+
+
+def _fill(colour: str) -> rx.ChartFormat:
+    fmt = rx.ChartFormat()
+    fmt.set_fill_color(colour)
+    return fmt
+
+
+def _chart_font(size: float) -> rx.ChartFont:
+    font = rx.ChartFont()
+    font.set_name(FONT)
+    font.set_size(size)
+    return font
+
+
+def _chart_text(chart: rx.Chart, title: str) -> None:
+    """Title and axis labels in 宋体."""
+    chart.set_title_name(title)
+    chart.set_title_font(_chart_font(11))
+    chart.set_x_axis_font(_chart_font(9))
+    chart.set_y_axis_font(_chart_font(9))
 
 
 def _status_names(n: int) -> list[str]:
@@ -924,12 +1001,12 @@ def _write_findings_sheet(
     placed: dict[tuple[int, int], list[Finding]],
     sheet: LedgerSheet,
 ) -> None:
-    ws = wb.add_worksheet(FINDINGS_SHEET)
+    ws = wb.add_worksheet(FINDINGS_SHEET, constant_memory=sheet.constant_memory)  # as long as the ledger
     for c, width in enumerate(FINDINGS_WIDTHS):
-        ws.set_column(c, c, width)
+        ws.set_column_width(c, width)
     target = {id(f): rc for rc, fs in placed.items() for f in fs}
     left, center = styles.cells[("left", False)], styles.cells[("center", False)]
-    ws.set_row(0, 28)
+    ws.set_row_height(0, 28)
     errors = sum(f.severity == "error" for f in findings)
     title = (
         f"校验结果：错误 {errors} 处，提醒 {len(findings) - errors} 处"
@@ -938,7 +1015,7 @@ def _write_findings_sheet(
     )
     _title_cell(ws, 0, len(FINDINGS_HEADERS) - 1, title, styles.title)
     for c, name in enumerate(FINDINGS_HEADERS):
-        ws.write_string(1, c, name, styles.header)
+        ws.write(1, c, name, styles.header)
     links = 0
     for i, f in enumerate(findings):
         r = 2 + i
@@ -952,38 +1029,30 @@ def _write_findings_sheet(
             f.message,
             f.hint,
         )
-        ws.set_row(r, _height(max(_lines(t, FINDINGS_WIDTHS[c]) for c, t in enumerate(texts, start=1) if t)))
-        ws.write_number(r, 0, i + 1, center)
+        ws.set_row_height(
+            r, _height(max(_lines(t, FINDINGS_WIDTHS[c]) for c, t in enumerate(texts, start=1) if t))
+        )
+        ws.write(r, 0, i + 1, center)
         for c, text in enumerate(texts, start=1):
-            _string_or_blank(ws, r, c, text, center if c in (1, 4) else left)
+            ws.write(r, c, _text(text) if text else None, center if c in (1, 4) else left)
         rc = target.get(id(f))
         if rc is not None and links < MAX_LINKS:
-            ref = xl_rowcol_to_cell(*rc)
-            ws.write_url(r, 8, f"internal:'{LEDGER_SHEET}'!{ref}", styles.link, f"{LEDGER_SHEET}!{ref}")
+            ref = _cell_ref(*rc)
+            ws.write_url(r, 8, f"internal:'{LEDGER_SHEET}'!{ref}", styles.link, text=f"{LEDGER_SHEET}!{ref}")
             links += 1
         else:
-            ws.write_blank(r, 8, None, center)
+            ws.write(r, 8, None, center)
     last = max(1 + len(findings), 1)
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, last, len(FINDINGS_HEADERS) - 1)
     ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(1)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-
-
-def _string_or_blank(ws: Worksheet, r: int, c: int, text: str, fmt: Any) -> None:
-    if text:
-        ws.write_string(r, c, text, fmt)
-    else:
-        ws.write_blank(r, c, None, fmt)
+    ws.set_paper_size(9)
+    _print_setup(ws, 1)
 
 
 # ---- the blank template --------------------------------------------------------------------
 
 TEMPLATE_TITLE = "XX单位巡察反馈问题整改台账"
-TEMPLATE_DATE = datetime(2025, 1, 1)
 INSTRUCTIONS: tuple[str, ...] = (
     "1. 每条整改措施填一行。同一个具体问题有几条措施，就填几行，每行都写上它所属的方面、问题和具体问题"
     "（也可以把相同内容的单元格上下合并）。",
@@ -1012,45 +1081,42 @@ EXAMPLE = (
 
 
 def write_blank_template(out_path: Path) -> Path:
-    """The blank ledger offices fill in: standard header, dropdowns, date checks, 填报说明."""
+    """The blank ledger offices fill in: standard header, dropdowns, date checks, 填报说明.
+
+    Regenerated unchanged, it differs from the committed one only in docProps/core.xml's
+    created / modified times: the library stamps the current time and cannot be told otherwise.
+    """
     out_path = Path(out_path)
     cols = ledger_columns(None)
     with atomic_path(out_path) as tmp:
-        wb = _new_workbook(tmp, constant_memory=False)
-        # A fixed date keeps the committed template byte-identical when regenerated unchanged.
-        wb.set_properties(
-            {
-                "title": "巡察反馈问题整改台账（空白模板）",
-                "comments": "由 ledgerkit 生成",
-                "created": TEMPLATE_DATE,
-            }
-        )
+        wb = Workbook()
+        wb.set_properties(title="巡察反馈问题整改台账（空白模板）", comments="由 ledgerkit 生成")
         styles = Styles(wb)
         ws = wb.add_worksheet(LEDGER_SHEET)
         header_row = _write_heading(ws, styles, cols, TEMPLATE_TITLE, "填报单位：　　　　　　　　填报时间：")
         first = header_row + 1
+        _before_rows(ws, cols, header_row, first + TEMPLATE_ROWS - 1)
         for r in range(first, first + TEMPLATE_ROWS):
             for c, col in enumerate(cols):
-                ws.write_blank(r, c, None, styles.cells[(col.align, False)])
+                ws.write(r, c, None, styles.cells[(col.align, False)])
         _finish_table(ws, styles, cols, header_row, first + TEMPLATE_ROWS - 1, wide=_is_wide(cols))
         _write_instructions(wb, styles)
         _write_lists_sheet(wb)
-        wb.close()
+        wb.close(str(tmp))
     return out_path
 
 
 def _write_instructions(wb: Workbook, styles: Styles) -> None:
     ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     width = 72  # fits A4 portrait unscaled in Excel and LibreOffice (which measures units wider)
-    ws.set_column(0, 0, width)
-    ws.write_string(0, 0, "填报说明", styles.title)
-    ws.set_row(0, 32)
+    ws.set_column_width(0, width)
+    ws.write(0, 0, "填报说明", styles.title)
+    ws.set_row_height(0, 32)
     lines = [(r, t) for r, t in enumerate(INSTRUCTIONS, start=1)]
     lines += [(r, t) for r, t in enumerate(EXAMPLE, start=len(INSTRUCTIONS) + 2)]
     for r, text in lines:
-        ws.set_row(r, _height(_lines(text, width)) + 2)
-        ws.write_string(r, 0, text, styles.note)
+        ws.set_row_height(r, _height(_lines(text, width)) + 2)
+        ws.write(r, 0, text, styles.note)
     ws.set_portrait()
-    ws.set_paper(9)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.fit_to_pages(1, 0)
+    ws.set_paper_size(9)
+    _print_setup(ws, None, margins=(0.5, 0.5, 0.6, 0.6))
