@@ -50,9 +50,10 @@ KINDS: tuple[str, ...] = ("立行立改", "限期整改", "长期坚持")
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 FONT = "宋体"
 # Above this many rows, stream rows in constant_memory mode (no vertical merges). Measured with
-# bench/bench_workbook.py at 100k rows: normal mode is the faster one (shared strings: repeated
-# texts are written once, not escaped per cell) but holds every cell, ~2 KB per row more memory.
-CONSTANT_MEMORY_ROWS = 100_000
+# bench/bench_workbook.py at 10k-100k rows: both modes write equally fast (normal mode 5% slower
+# at 100k), but normal mode holds every cell, ~2 KB per row more memory (+200 MB at 100k). Up to
+# here its peak stays below what streaming 100k rows needs; past it only memory grows.
+CONSTANT_MEMORY_ROWS = 50_000
 # Extra rows below the data that keep dropdowns and colours, so added rows behave alike.
 EDIT_ROWS = 500
 MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per sheet
@@ -344,58 +345,61 @@ class LedgerSheet:
     ) -> list[float]:
         """Every measure row in order, with its notes; returns the row heights.
 
-        The hot loop of a large ledger: one library call per cell, everything else hoisted.
+        The hot loop of a large ledger. A row goes out in a few ``write_row`` calls, one per run
+        of adjacent columns sharing a format (the library's cost is per cell; per call it is
+        Python's), dates one by one. Merges are laid over the written cells at the end.
         """
         cols, first, runs = self.cols, self.first, self.runs
         issue_only = {id(m) for m in self.ledger.issue_only_rows}
         getters = [_getter(col) for col in cols]
         bare_getters = [_getter(col, bare=True) for col in cols]
-        plain = [styles.cells[(col.align, False)] for col in cols]
-        marked = [styles.cells[(col.align, True)] for col in cols]
-        as_text = (styles.cells[("center", False)], styles.cells[("center", True)])  # words in date columns
+        plain = _RowLayout.of(cols, styles, set())
+        marks: dict[int, set[int]] = {}  # row -> its columns with a finding
+        for r, c in placed:
+            marks.setdefault(r, set()).add(c)
         # Columns whose text decides a row's height; merged ones are fitted after (_fit_merged).
-        measured = [(c, col.width) for c, col in enumerate(cols) if col.align != "date" and c not in runs]
-        dated = [col.align == "date" for col in cols]
-        write, merge, set_height = ws.write, ws.merge_range, ws.set_row_height
+        measured = [(c, col.width, _one_line_chars(col.width)) for c, col in enumerate(cols)]
+        measured = [m for m in measured if cols[m[0]].align != "date" and m[0] not in runs]
+        merged = list(runs.items())
+        tops: list[tuple[int, int, int, str]] = []  # (row, column, last row, text) of each merge
+        write, write_row, set_height = ws.write, ws.write_row, ws.set_row_height
         heights: list[float] = []
         for i, m in enumerate(self.rows):
             r = first + i
             values = [get(m) for get in (bare_getters if id(m) in issue_only else getters)]
             lines = 1
-            for c, width in measured:
+            for c, width, short in measured:
                 v = values[c]
-                if v:
+                if v and (len(v) > short or "\n" in v):  # type: ignore[arg-type]
                     n = _lines(v, width)  # type: ignore[arg-type]
                     if n > lines:
                         lines = n
             height = _height(lines)
             heights.append(height)
             set_height(r, height)
-            for c, v in enumerate(values):
-                mark = bool(placed) and (r, c) in placed
-                fmt = marked[c] if mark else plain[c]
-                if runs and c in runs:
-                    span = runs[c][i]
-                    if span < 0:  # covered by the merge above
-                        continue
-                    if span > 0:
-                        merge(r, c, first + span, c, _text(v), fmt)  # type: ignore[arg-type]
-                        continue
-                if not v:
-                    write(r, c, None, fmt)
-                elif not dated[c]:
-                    try:
-                        write(r, c, v, fmt)
-                    except ValueError:  # more than Excel holds: cut (only a text can be too long)
-                        write(r, c, _text(v), fmt)  # type: ignore[arg-type]
-                elif type(v) is str:  # 立行立改 / 长期坚持 / text that is no date: kept as written
-                    write(r, c, _text(v), as_text[mark])
+            for c, span in merged:
+                end = span[i]
+                if end > 0:
+                    tops.append((r, c, first + end, values[c]))  # type: ignore[arg-type]
+                elif end < 0:  # covered by the merge above: a blank under it
+                    values[c] = ""
+            row = _RowLayout.of(cols, styles, marks[r]) if r in marks else plain
+            for c0, c1, fmt in row.spans:
+                try:
+                    write_row(r, c0, values[c0:c1], fmt)
+                except ValueError:  # more than Excel holds: cut (only a text can be too long)
+                    write_row(r, c0, [_text(v) for v in values[c0:c1]], fmt)  # type: ignore[arg-type]
+            for c, fmt, words in row.dates:
+                v = values[c]
+                if type(v) is str:  # "" / 立行立改 / 长期坚持 / text that is no date: kept as written
+                    write(r, c, _text(v), words if v else fmt)
                 else:  # the date's serial under the date format (dates after 1900-03-01)
                     write(r, c, v.toordinal() - EXCEL_EPOCH_ORDINAL, fmt)  # type: ignore[union-attr]
-            if placed:  # notes too must be written while the row is current (constant_memory)
-                for c in range(len(cols)):
-                    if (r, c) in placed:
-                        _note(ws, r, c, placed[(r, c)])
+            if r in marks:  # notes too must be written while the row is current (constant_memory)
+                for c in sorted(marks[r]):
+                    _note(ws, r, c, placed[(r, c)])
+        for r, c, last, text in tops:  # normal mode only: rows written above are still open
+            ws.merge_range(r, c, last, c, _text(text), styles.cells[(cols[c].align, (r, c) in placed)])
         return heights
 
     def _fit_merged(self, ws: Worksheet, heights: list[float]) -> None:
@@ -414,6 +418,35 @@ class LedgerSheet:
                 if need > have:
                     heights[end] = min(heights[end] + need - have, MAX_ROW_HEIGHT)
                     ws.set_row_height(self.first + end, heights[end])
+
+
+@dataclass(frozen=True, slots=True)
+class _RowLayout:
+    """How a ledger row is written: runs of text columns sharing a format, then the dates."""
+
+    spans: list[tuple[int, int, Format]]  # (first column, end column, format)
+    dates: list[tuple[int, Format, Format]]  # (column, date format, format of a word there)
+
+    @classmethod
+    def of(cls, cols: list[Column], styles: Styles, marked: set[int]) -> _RowLayout:
+        """``marked``: the columns of this row with a finding."""
+        spans: list[tuple[int, int, Format]] = []
+        dates: list[tuple[int, Format, Format]] = []
+        for c, col in enumerate(cols):
+            fmt = styles.cells[(col.align, c in marked)]
+            if col.align == "date":
+                dates.append((c, fmt, styles.cells[("center", c in marked)]))
+            elif spans and spans[-1][1] == c and spans[-1][2] is fmt:
+                spans[-1] = (spans[-1][0], c + 1, fmt)
+            else:
+                spans.append((c, c + 1, fmt))
+        return cls(spans, dates)
+
+
+def _one_line_chars(width: float) -> int:
+    """Up to this many characters fit one line of a column whatever they are (at most 2.5 units
+    each, see _lines): no need to count them."""
+    return int(2 * max(width - 0.5, 1.0) / 5)
 
 
 def _reported_line(unit: str, reported_on: str) -> str:
@@ -528,6 +561,7 @@ _CONTINUES: dict[str, Callable[[Measure, Measure], bool]] = {
 
 
 NOTE_SIZE = (320, 148)  # pixels: 2.5 × 2 times Excel's default, for a few sentences of Chinese
+NOTE_LIMIT = EXCEL_CELL_LIMIT - 54  # measured: the library keeps 54 characters for the author line
 
 
 def _note(ws: Worksheet, r: int, c: int, found: list[Finding]) -> None:
@@ -537,7 +571,7 @@ def _note(ws: Worksheet, r: int, c: int, found: list[Finding]) -> None:
         lines.append(f"【{SEVERITY_NAMES.get(f.severity, f.severity)}】{f.message}")
         if f.hint:
             lines.append(f"建议：{f.hint}")
-    note = rx.Note(_text("\n".join(lines)))
+    note = rx.Note("\n".join(lines)[:NOTE_LIMIT])
     note.set_author("ledgerkit")
     note.set_width(NOTE_SIZE[0])
     note.set_height(NOTE_SIZE[1])

@@ -459,6 +459,35 @@ def test_big_ledgers_stream_without_merges(tmp_path, monkeypatch):
     assert ws["J4"].number_format == DATE_FORMAT and ws["F5"].value == "=1+1"
     assert ws["J8"].comment is not None
     assert openpyxl.load_workbook(out)[FINDINGS_SHEET]["I3"].hyperlink.location == f"'{LEDGER_SHEET}'!J8"
+    assert ws["F5"].data_type == "s" and ws["L7"].value == "+已调研3次"
+    with zipfile.ZipFile(out) as zf:
+        assert not any(b"<f>" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    # what the library takes only in order in this mode is all there
+    colours = {str(cf.sqref) for cf in ws.conditional_formatting}
+    assert colours == {"A4:Q512", "M4:M512"}
+    assert {str(dv.sqref) for dv in ws.data_validations.dataValidation} >= {"M4:M512", "J4:J512"}
+    assert ws.print_title_rows == "$3:$3" and ws.freeze_panes == "A4"
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["merged", "streamed"])
+def test_texts_over_excel_limit_are_cut(tmp_path, monkeypatch, streamed):
+    """The library refuses a cell over 32,767 characters: cut, wherever the text lands."""
+    if streamed:
+        monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 3)
+    ledger = small_ledger(tmp_path / "x.xlsx")
+    long = "很长的内容" * 9000  # 45,000 characters
+    first, last = ledger.measures[0], ledger.measures[-1]
+    first.aspect = first.measure = last.progress = long  # aspect B4 alone: a merged cell's top
+    last.extras["备注2"] = long
+    last.deadline, last.deadline_date = long, None  # a word in a date column
+    finding = Finding("x", "error", SHEET, "F4", "measure", long, "消息" + long, "建议" + long)
+    out = write_workbook(ledger, summarise(ledger, AS_OF), [finding], tmp_path / "o.xlsx")
+    wb = openpyxl.load_workbook(out)
+    ws = wb[LEDGER_SHEET]
+    for ref in ("B4", "F4", "L12", "Q12", "J12"):
+        assert ws[ref].value == long[: workbook.EXCEL_CELL_LIMIT], ref
+    assert len(ws["F4"].comment.text) <= workbook.EXCEL_CELL_LIMIT
+    assert [len(c.value) for c in wb[FINDINGS_SHEET][3][5:8]] == [workbook.EXCEL_CELL_LIMIT] * 3
 
 
 def test_unwritable_output_is_a_sentence(tmp_path):
@@ -467,6 +496,28 @@ def test_unwritable_output_is_a_sentence(tmp_path):
     blocker.write_text("")
     with pytest.raises(LedgerkitError, match="无法"):
         write_workbook(ledger, summarise(ledger, AS_OF), [], blocker / "o.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("library_says", "sentence"),
+    [
+        ("Permission denied (os error 13)", "文件可能正在 Excel 或 WPS 中打开"),
+        ("No space left on device (os error 28)", "No space left on device。请检查输出文件夹"),
+    ],
+)
+def test_library_write_errors_are_sentences(tmp_path, monkeypatch, library_says, sentence):
+    """The library's OSError says its errno only in its text; no temporary file is left."""
+
+    class Failing(workbook.Workbook):
+        def close(self, path=None):
+            raise OSError(f"failed to write '{path}': {library_says}")
+
+    monkeypatch.setattr(workbook, "Workbook", Failing)
+    ledger = small_ledger(tmp_path / "x.xlsx")
+    with pytest.raises(LedgerkitError, match=sentence) as raised:
+        write_workbook(ledger, summarise(ledger, AS_OF), [], tmp_path / "out" / "o.xlsx")
+    assert ".~ledgerkit-" not in raised.value.message
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 # ---- LibreOffice ---------------------------------------------------------------------------
