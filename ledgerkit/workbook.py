@@ -7,12 +7,12 @@ smuggle a formula into the output through a cell that starts with = + - @.
 Two modes, chosen by size (measured: bench/bench_workbook.py):
 - up to ``CONSTANT_MEMORY_ROWS`` rows: normal mode, aspect / problem / issue cells merged
   vertically as offices do (序号 too where the input had it merged). The whole sheet is held
-  until ``close``, which can size rows in any order (merged cells get their height afterwards);
+  until ``close``, so rows can be sized in any order (merged cells get their height afterwards);
 - above it: the library's ``constant_memory`` mode (rows streamed to a temporary file in
-  order, inline strings, flat memory). It refuses anything written to a row above the last one
-  written — a merge that covers later rows, a note on an earlier row — so every row repeats its
-  aspect / problem / issue, which is also what filtering a sheet that large needs. The reader
-  treats both alike.
+  order, inline strings, flat memory; see _pixels and _end_stream for what it takes). It refuses
+  anything written to a row above the last one written — a merge that covers later rows, a note
+  on an earlier row — so every row repeats its aspect / problem / issue, which is also what
+  filtering a sheet that large needs. The reader treats both alike.
 
 Row heights are set from an estimate of the wrapped lines: neither LibreOffice nor printing
 sizes wrapped rows by itself. They are tuned for Excel's 宋体; LibreOffice shows them a bit airy.
@@ -50,10 +50,10 @@ KINDS: tuple[str, ...] = ("立行立改", "限期整改", "长期坚持")
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 FONT = "宋体"
 # Above this many rows, stream rows in constant_memory mode (no vertical merges). Measured with
-# bench/bench_workbook.py at 10k-100k rows: both modes write equally fast (normal mode 5% slower
-# at 100k), but normal mode holds every cell, ~2 KB per row more memory (+200 MB at 100k). Up to
-# here its peak stays below what streaming 100k rows needs; past it only memory grows.
-CONSTANT_MEMORY_ROWS = 50_000
+# bench/bench_workbook.py at 10k-100k rows: streaming is flat in memory and 5-15% faster; normal
+# mode holds every cell until close, ~3.6 KB per row (+365 MB at 100k rows, +70 MB at 20k). The
+# merges are worth that on the ledgers offices keep (hundreds to thousands of rows), not beyond.
+CONSTANT_MEMORY_ROWS = 20_000
 # Extra rows below the data that keep dropdowns and colours, so added rows behave alike.
 EDIT_ROWS = 500
 MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per sheet
@@ -158,6 +158,7 @@ class Styles:
         self.overdue = wb.add_format().set_background_color("#FFC7CE").set_font_color("#9C0006")
         self.due_soon = wb.add_format().set_background_color("#FFEB9C").set_font_color("#9C5700")
         self.done = wb.add_format().set_background_color("#C6EFCE").set_font_color("#006100")
+        self.nothing = wb.add_format()  # the default: a cell written with it is no cell
 
 
 def _font(wb: Workbook, size: float) -> Format:
@@ -338,6 +339,8 @@ class LedgerSheet:
         _before_rows(ws, self.cols, self.header_row, last)
         heights = self._write_rows(ws, styles, placed)
         self._fit_merged(ws, heights)
+        if self.constant_memory:
+            _end_stream(ws, styles, self.first + len(self.rows) - 1)
         _finish_table(ws, styles, self.cols, self.header_row, last, wide=_is_wide(self.cols))
 
     def _write_rows(
@@ -362,7 +365,7 @@ class LedgerSheet:
         measured = [m for m in measured if cols[m[0]].align != "date" and m[0] not in runs]
         merged = list(runs.items())
         tops: list[tuple[int, int, int, str]] = []  # (row, column, last row, text) of each merge
-        write, write_row, set_height = ws.write, ws.write_row, ws.set_row_height
+        write, write_row, set_pixels = ws.write, ws.write_row, ws.set_row_height_pixels
         heights: list[float] = []
         for i, m in enumerate(self.rows):
             r = first + i
@@ -376,7 +379,7 @@ class LedgerSheet:
                         lines = n
             height = _height(lines)
             heights.append(height)
-            set_height(r, height)
+            set_pixels(r, _pixels(height))
             for c, span in merged:
                 end = span[i]
                 if end > 0:
@@ -417,7 +420,7 @@ class LedgerSheet:
                 have = sum(heights[i : end + 1])
                 if need > have:
                     heights[end] = min(heights[end] + need - have, MAX_ROW_HEIGHT)
-                    ws.set_row_height(self.first + end, heights[end])
+                    _set_height(ws, self.first + end, heights[end])
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,11 +462,11 @@ def _write_heading(ws: Worksheet, styles: Styles, cols: list[Column], title: str
     for c, col in enumerate(cols):
         ws.set_column_width(c, col.width)
     last_col = len(cols) - 1
-    ws.set_row_height(0, 32)
+    _set_height(ws, 0, 32)
     _title_cell(ws, 0, last_col, title, styles.title)
     r = 1
     if line:
-        ws.set_row_height(1, 20)
+        _set_height(ws, 1, 20)
         _title_cell(ws, 1, last_col, line, styles.subtitle)
         r = 2
     for c, col in enumerate(cols):
@@ -492,6 +495,28 @@ def _lines(text: str, width: float) -> int:
 def _height(lines: int) -> float:
     # Explicit heights: LibreOffice (and printing from it) does not size wrapped rows itself.
     return min(max(LINE_HEIGHT * lines + 4, 16.5), MAX_ROW_HEIGHT)
+
+
+def _end_stream(ws: Worksheet, styles: Styles, last_row: int) -> None:
+    """In constant_memory mode the binding writes the last row a second time, empty, when it has
+    a height: a duplicate row that Excel may refuse to open. A row written after it, with
+    nothing in it, ends the sheet cleanly (an empty <row>)."""
+    if last_row + 1 < EXCEL_ROWS:
+        ws.write(last_row + 1, 0, None, styles.nothing)
+
+
+def _set_height(ws: Worksheet, row: int, points: float) -> None:
+    ws.set_row_height_pixels(row, _pixels(points))
+
+
+def _pixels(points: float) -> int:
+    """A row height in pixels (0.75 point each: within 0.4 point of what was asked).
+
+    Heights are set in pixels because the binding's set_row_height, in points, makes
+    constant_memory mode hold every row until close (measured at 100k rows: +260 MB, +2.5 s);
+    in pixels the rows stream.
+    """
+    return int(points * 4 / 3 + 0.5)
 
 
 def _is_wide(cols: list[Column]) -> bool:
@@ -749,7 +774,7 @@ def _write_summary_sheet(wb: Workbook, styles: Styles, ledger: Ledger, summary: 
         ws.set_column_width(c, width)
     last_col = len(SUMMARY_WIDTHS) - 1
     w = _Cursor(ws, styles, last_col, summary.as_of)
-    ws.set_row_height(0, 32)
+    _set_height(ws, 0, 32)
     _title_cell(ws, 0, last_col, "巡察反馈问题整改情况汇总", styles.title)
     w.row = 1
     if ledger.title:
@@ -794,7 +819,7 @@ class _Cursor:
         self.row += 1
 
     def section(self, text: str) -> None:
-        self.ws.set_row_height(self.row, 22)
+        _set_height(self.ws, self.row, 22)
         self.ws.write(self.row, 0, text, self.styles.section)
         self.row += 1
 
@@ -814,7 +839,7 @@ class _Cursor:
             (_lines(v, SUMMARY_WIDTHS[c]) for c, v in enumerate(values) if isinstance(v, str) and v),
             default=1,
         )
-        self.ws.set_row_height(self.row, _height(lines))
+        _set_height(self.ws, self.row, _height(lines))
         for c, value in enumerate(values):
             self._value(c, value)
         self.row += 1
@@ -1035,12 +1060,13 @@ def _write_findings_sheet(
     placed: dict[tuple[int, int], list[Finding]],
     sheet: LedgerSheet,
 ) -> None:
-    ws = wb.add_worksheet(FINDINGS_SHEET, constant_memory=sheet.constant_memory)  # as long as the ledger
+    streamed = sheet.constant_memory or len(findings) > CONSTANT_MEMORY_ROWS  # no merges to keep here
+    ws = wb.add_worksheet(FINDINGS_SHEET, constant_memory=streamed)
     for c, width in enumerate(FINDINGS_WIDTHS):
         ws.set_column_width(c, width)
     target = {id(f): rc for rc, fs in placed.items() for f in fs}
     left, center = styles.cells[("left", False)], styles.cells[("center", False)]
-    ws.set_row_height(0, 28)
+    _set_height(ws, 0, 28)
     errors = sum(f.severity == "error" for f in findings)
     title = (
         f"校验结果：错误 {errors} 处，提醒 {len(findings) - errors} 处"
@@ -1063,8 +1089,8 @@ def _write_findings_sheet(
             f.message,
             f.hint,
         )
-        ws.set_row_height(
-            r, _height(max(_lines(t, FINDINGS_WIDTHS[c]) for c, t in enumerate(texts, start=1) if t))
+        _set_height(
+            ws, r, _height(max(_lines(t, FINDINGS_WIDTHS[c]) for c, t in enumerate(texts, start=1) if t))
         )
         ws.write(r, 0, i + 1, center)
         for c, text in enumerate(texts, start=1):
@@ -1077,6 +1103,8 @@ def _write_findings_sheet(
         else:
             ws.write(r, 8, None, center)
     last = max(1 + len(findings), 1)
+    if streamed:
+        _end_stream(ws, styles, last)
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, last, len(FINDINGS_HEADERS) - 1)
     ws.set_landscape()
@@ -1145,11 +1173,11 @@ def _write_instructions(wb: Workbook, styles: Styles) -> None:
     width = 72  # fits A4 portrait unscaled in Excel and LibreOffice (which measures units wider)
     ws.set_column_width(0, width)
     ws.write(0, 0, "填报说明", styles.title)
-    ws.set_row_height(0, 32)
+    _set_height(ws, 0, 32)
     lines = [(r, t) for r, t in enumerate(INSTRUCTIONS, start=1)]
     lines += [(r, t) for r, t in enumerate(EXAMPLE, start=len(INSTRUCTIONS) + 2)]
     for r, text in lines:
-        ws.set_row_height(r, _height(_lines(text, width)) + 2)
+        _set_height(ws, r, _height(_lines(text, width)) + 2)
         ws.write(r, 0, text, styles.note)
     ws.set_portrait()
     ws.set_paper_size(9)

@@ -470,6 +470,23 @@ def test_big_ledgers_stream_without_merges(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["merged", "streamed"])
+def test_rows_once_each_in_order_with_heights(tmp_path, monkeypatch, streamed):
+    """Excel refuses a sheet whose rows repeat or go back; every measure row has its height."""
+    if streamed:
+        monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 3)
+    ledger = small_ledger(tmp_path / "x.xlsx")
+    ledger.measures[-1].progress = "已完成排查" * 40  # the last row, several lines high
+    out = write_workbook(ledger, summarise(ledger, AS_OF), FINDINGS, tmp_path / "o.xlsx")
+    with zipfile.ZipFile(out) as zf:
+        for name in (n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")):
+            rows = [int(r) for r in re.findall(rb'<row r="(\d+)"', zf.read(name))]
+            assert rows == sorted(set(rows)), name
+    ws = ledger_ws(out)
+    heights = [ws.row_dimensions[r].height for r in range(4, 13)]
+    assert all(h and h >= 16.5 for h in heights[:-1]) and heights[-1] > 100
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["merged", "streamed"])
 def test_texts_over_excel_limit_are_cut(tmp_path, monkeypatch, streamed):
     """The library refuses a cell over 32,767 characters: cut, wherever the text lands."""
     if streamed:
