@@ -20,11 +20,13 @@ sizes wrapped rows by itself. They are tuned for Excel's 宋体; LibreOffice sho
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import operator
 import os
 import re
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -206,7 +208,7 @@ def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], ou
             f"台账共 {len(sheet.rows)} 行，超过 Excel 一个工作表的最大行数（{EXCEL_ROWS} 行），无法写成一个工作表。"
         )
     try:
-        with atomic_path(out_path) as tmp, gc_paused():
+        with atomic_path(out_path) as tmp, gc_paused(), _library_tempdir():
             wb = Workbook()
             wb.set_properties(title=sheet.title, comments="由 ledgerkit 生成")
             styles = Styles(wb)
@@ -222,18 +224,56 @@ def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], ou
         raise _unwritable(out_path, exc) from None
     except ValueError as exc:  # the library refuses what Excel cannot hold
         raise LedgerkitError(f"无法写入“{out_path.name}”：{exc}。请检查输出文件夹。") from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":  # pyo3's for a Rust panic, not an Exception
+            raise
+        # Seen: the library's temporary files failing (missing folder, full disk) panic.
+        reason = _os_reason(str(exc)) or str(exc)
+        raise LedgerkitError(
+            f"无法写入“{out_path.name}”：临时文件夹“{tempfile.gettempdir()}”写入失败（{reason}）。"
+            "请检查该文件夹存在、可写且磁盘有空间。"
+        ) from None
     return out_path
 
 
-# The library's OSError carries no errno: "failed to write '…': Permission denied (os error 13)".
-_OS_ERROR = re.compile(r"\(os error (\d+)\)\s*$")
+@contextlib.contextmanager
+def _library_tempdir() -> Iterator[None]:
+    """Point the library's temporary files at the folder Python checked it can write.
+
+    rust_xlsxwriter makes a temporary file for every worksheet (and streams rows there in
+    constant_memory mode) in Rust's temp_dir — TMPDIR or /tmp, TMP / TEMP on Windows — and
+    panics if it cannot. Python's tempfile.gettempdir() passes over an unusable TMPDIR, as
+    xlsxwriter did; the environment is set to its choice while the workbook is written.
+    """
+    usable = tempfile.gettempdir()
+    names = ("TMP", "TEMP") if os.name == "nt" else ("TMPDIR",)
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(dict.fromkeys(names, usable))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+# The library says the errno only in text: "failed to write '…': Permission denied (os error 13)"
+# from close, "… Os { code: 28, kind: StorageFull, … }" from a panic.
+_OS_ERROR = re.compile(r"\(os error (\d+)\)|Os \{ code: (\d+)")
+
+
+def _os_reason(text: str) -> str:
+    found = _OS_ERROR.search(text)
+    return os.strerror(int(found[1] or found[2])) if found else ""
 
 
 def _unwritable(out_path: Path, exc: OSError) -> LedgerkitError:
     code, reason = exc.errno, exc.strerror
     found = _OS_ERROR.search(str(exc))
     if code is None and found:
-        code = int(found[1])
+        code = int(found[1] or found[2])
         reason = os.strerror(code)
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
         return LedgerkitError(
@@ -1150,7 +1190,7 @@ def write_blank_template(out_path: Path) -> Path:
     """
     out_path = Path(out_path)
     cols = ledger_columns(None)
-    with atomic_path(out_path) as tmp:
+    with atomic_path(out_path) as tmp, _library_tempdir():
         wb = Workbook()
         wb.set_properties(title="巡察反馈问题整改台账（空白模板）", comments="由 ledgerkit 生成")
         styles = Styles(wb)

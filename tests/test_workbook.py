@@ -537,6 +537,30 @@ def test_library_write_errors_are_sentences(tmp_path, monkeypatch, library_says,
     assert list((tmp_path / "out").iterdir()) == []
 
 
+def test_streaming_uses_a_temporary_folder_python_can_write(tmp_path, monkeypatch):
+    """A TMPDIR that does not exist makes the library panic; Python's choice falls back."""
+    import tempfile
+
+    monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 0)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # chosen again, from the environment
+    ledger = small_ledger(tmp_path / "x.xlsx")
+    out = write_workbook(ledger, summarise(ledger, AS_OF), [], tmp_path / "o.xlsx")
+    assert ledger_ws(out)["F4"].value == "制定学习计划"
+
+
+def test_library_panic_is_a_sentence(tmp_path, monkeypatch):
+    """When the library panics (here: its temporary folder is gone) the user reads a sentence."""
+    import tempfile
+
+    monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))  # taken as it is
+    ledger = small_ledger(tmp_path / "x.xlsx")
+    with pytest.raises(LedgerkitError, match=r"临时文件夹.*No such file or directory"):
+        write_workbook(ledger, summarise(ledger, AS_OF), [], tmp_path / "out" / "o.xlsx")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 # ---- LibreOffice ---------------------------------------------------------------------------
 
 
