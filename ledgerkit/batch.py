@@ -63,20 +63,24 @@ def workers_for(n_files: int) -> int:
     return max(1, min(n_files, cores))
 
 
-def _warm_context():
+def _warm_context(no_notice: bool):
     """Workers forked from a parent that has already imported the heavy libraries start warm:
-    otherwise each pays about a second of imports (pandas, pandera, docx) before its first file."""
+    otherwise each pays about a second of imports (pandas, pandera, docx) before its first file.
+    Only what the run needs: these imports are the serial part of a parallel run."""
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None  # Windows / macOS spawn: each worker imports for itself
-    import docx  # noqa: F401
     import pandera.pandas  # noqa: F401
     import python_calamine  # noqa: F401
     import rvgsrust_xlsxwriter  # noqa: F401
 
-    from . import notice, pipeline, workbook  # noqa: F401
+    from . import pipeline, workbook  # noqa: F401
 
+    if not no_notice:
+        import docx  # noqa: F401
+
+        from . import notice  # noqa: F401
     return multiprocessing.get_context("fork")
 
 
@@ -107,7 +111,7 @@ def run_folder(
         for i, p in enumerate(files):
             finished(i, process_file(p, out, as_of, config, no_notice, mail_to))
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_warm_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_warm_context(no_notice)) as pool:
             futures = {
                 pool.submit(process_file, p, out, as_of, config, no_notice, mail_to): i
                 for i, p in enumerate(files)
