@@ -20,6 +20,8 @@ Rows:
       reads every cell, raw xlsxwriter constant_memory writes them back).  Goal <= 1.3x floor.
   P4  ``ledgerkit report FOLDER --no-notice`` on 200 ledgers of 136 measures,
       LEDGERKIT_WORKERS=2 vs LEDGERKIT_WORKERS=1.  Goal >= 1.8x faster (ratio = 1 worker / 2).
+      Beside them, a probe of what two cores give this workload on this machine: the folder
+      split in two halves, each reported by its own 1-worker process, both started at once.
 
 The ledgerkit console script is the one beside this interpreter, not a pyenv shim found on PATH
 (a shim adds ~0.08 s of bash to every run).
@@ -31,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -143,17 +146,20 @@ def run_once(cmd: Cmd, cwd: Path) -> Run:
     return Run(result["seconds"], result["rss_kb"] / 1024, result["cpu"])
 
 
-def side_by_side(ours: Cmd, anchor: Cmd, repeat: int, cwd: Path) -> tuple[list[Run], list[Run], str]:
+def side_by_side(
+    ours: Cmd, anchor: Cmd, repeat: int, cwd: Path, probe: Cmd | None = None
+) -> tuple[list[Run], list[Run], str, list[Run]]:
+    """Runs of ours and the anchor (and a probe of the machine, if given), interleaved."""
     load = loadavg()
-    run_once(ours, cwd)  # warm-up: page cache, .pyc files
-    run_once(anchor, cwd)
-    a_runs: list[Run] = []
-    b_runs: list[Run] = []
+    cmds = [ours, anchor] + ([probe] if probe else [])
+    for cmd in cmds:
+        run_once(cmd, cwd)  # warm-up: page cache, .pyc files
+    runs: list[list[Run]] = [[] for _ in cmds]
     for i in range(repeat):
-        pair = [(ours, a_runs), (anchor, b_runs)]
-        for cmd, runs in pair if i % 2 == 0 else pair[::-1]:
-            runs.append(run_once(cmd, cwd))
-    return a_runs, b_runs, cpu_note(a_runs, b_runs, load)
+        order = list(zip(cmds, runs, strict=True))
+        for cmd, into in order if i % 2 == 0 else order[::-1]:
+            into.append(run_once(cmd, cwd))
+    return runs[0], runs[1], cpu_note(runs[0], runs[1], load), runs[2] if probe else []
 
 
 def median(runs: list[Run]) -> float:
@@ -202,7 +208,7 @@ def p1(tmp: Path, sizes: Sizes) -> Row:
     out, naive_out = tmp / "p1-out", tmp / "p1-naive"
     ours = Cmd([*ledgerkit_exe(), "report", str(src), "-o", str(out), "--as-of", AS_OF], out=out)
     anchor = Cmd([sys.executable, str(HERE / "naive_report.py"), str(src), str(naive_out)], out=naive_out)
-    a, b, note = side_by_side(ours, anchor, sizes.repeat_p1, tmp)
+    a, b, note, _ = side_by_side(ours, anchor, sizes.repeat_p1, tmp)
     expect_outputs(out, "*.xlsx", 1)
     expect_outputs(out, "*.docx", 1)
     s = median(a)
@@ -213,7 +219,7 @@ def p1(tmp: Path, sizes: Sizes) -> Row:
 def p2(tmp: Path, sizes: Sizes) -> Row:
     ours = Cmd([*ledgerkit_exe(), "--help"])
     anchor = Cmd([sys.executable, "-c", "pass"])
-    a, b, note = side_by_side(ours, anchor, sizes.repeat_p2, tmp)
+    a, b, note, _ = side_by_side(ours, anchor, sizes.repeat_p2, tmp)
     s = median(a)
     return Row("P2", "ledgerkit --help vs python -c pass", s, median(b), s / median(b), peak(a), peak(b),
                "<= 0.15 s", s <= 0.15, note)  # fmt: skip
@@ -228,7 +234,7 @@ def p3(tmp: Path, sizes: Sizes) -> Row:
         [*ledgerkit_exe(), "report", str(src), "--no-notice", "-o", str(out), "--as-of", AS_OF], out=out
     )
     anchor = Cmd([sys.executable, str(HERE / "floor.py"), str(src), str(floor_out / "floor.xlsx")])
-    a, b, note = side_by_side(ours, anchor, sizes.repeat_p3, tmp)
+    a, b, note, _ = side_by_side(ours, anchor, sizes.repeat_p3, tmp)
     expect_outputs(out, "*.xlsx", 1)
     s, f = median(a), median(b)
     return Row("P3", f"report {n:,} measures --no-notice vs floor (calamine+xlsxwriter)", s, f, s / f,
@@ -246,11 +252,37 @@ def p4(tmp: Path, sizes: Sizes) -> Row:
     argv = [*ledgerkit_exe(), "report", str(folder), "--no-notice", "-o", str(out), "--as-of", AS_OF]
     two = Cmd(argv, env={"LEDGERKIT_WORKERS": "2"}, out=out)
     single = Cmd(argv, env={"LEDGERKIT_WORKERS": "1"}, out=out)
-    a, b, note = side_by_side(two, single, sizes.repeat_p4, tmp)
+    halves_out = tmp / "p4-halves-out"
+    probe = _halves_probe(folder, tmp, halves_out)
+    a, b, note, c = side_by_side(two, single, sizes.repeat_p4, tmp, probe)
     expect_outputs(out, "*/*.xlsx", n)  # one folder per ledger
-    s, w1 = median(a), median(b)
+    expect_outputs(halves_out, "*/*/*.xlsx", n)
+    s, w1, halves = median(a), median(b), median(c)
+    note += (
+        f"; machine's own 2-process scaling: two independent 1-worker runs on half the folder each, "
+        f"started together, {halves:.3f} s (cpu {statistics.median(r.cpu for r in c):.2f} s), "
+        f"so {w1 / halves:.2f}x here with no coordination at all"
+    )
     return Row("P4", f"report folder of {n} x 136 --no-notice, 2 workers vs 1", s, w1, w1 / s,
                peak(a), peak(b), ">= 1.8x (1w/2w)", w1 / s >= 1.8, note)  # fmt: skip
+
+
+def _halves_probe(folder: Path, tmp: Path, out: Path) -> Cmd:
+    """What two cores give this workload here: the folder split in two, each half reported by
+    its own single-worker process, both started at once (imports paid on both cores)."""
+    files = sorted(folder.iterdir())
+    halves = [tmp / "p4-half-a", tmp / "p4-half-b"]
+    for half, part in zip(halves, (files[::2], files[1::2]), strict=True):
+        half.mkdir()
+        for f in part:
+            shutil.copyfile(f, half / f.name)
+    cmds = [
+        shlex.join(
+            [*ledgerkit_exe(), "report", str(h), "--no-notice", "-o", str(out / h.name), "--as-of", AS_OF]
+        )
+        for h in halves
+    ]
+    return Cmd(["sh", "-c", " & ".join(cmds) + " & wait"], env={"LEDGERKIT_WORKERS": "1"}, out=out)
 
 
 ROWS: dict[str, Callable[[Path, Sizes], Row]] = {"P1": p1, "P2": p2, "P3": p3, "P4": p4}
