@@ -139,8 +139,10 @@ def report_folder(
         import json
 
         print(json.dumps({"files": [o.as_json() for o in outcomes]}, ensure_ascii=False, indent=2))
-    else:
+    elif sys.stdout.isatty():
         _closing_table(outcomes)
+    else:  # a log or a pipe already has every file's line; a rich table of 200 rows costs ~0.3 s
+        print(_closing_line(outcomes))
     return max(o.exit_code for o in outcomes)
 
 
@@ -172,6 +174,13 @@ def _line(o: FileOutcome) -> str:
     findings = o.manifest["findings"]
     mark = "✓" if o.exit_code == 0 else "!"
     return f"{mark} {name}：{figures_line_dict(o.manifest['summary'])}（错误{findings['errors']}，提醒{findings['warnings']}）"
+
+
+def _closing_line(outcomes: list[FileOutcome]) -> str:
+    passed = sum(1 for o in outcomes if o.manifest is not None and o.exit_code == 0)
+    with_errors = sum(1 for o in outcomes if o.manifest is not None and o.exit_code != 0)
+    failed = len(outcomes) - passed - with_errors
+    return f"汇总：{len(outcomes)} 个台账，通过 {passed} 个，有错误 {with_errors} 个，无法处理 {failed} 个。"
 
 
 def _closing_table(outcomes: list[FileOutcome]) -> None:

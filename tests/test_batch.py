@@ -53,7 +53,8 @@ def test_folder_report_plain_lines_and_table(tmp_path):
     assert proc.returncode == 1, proc.stderr
     lines = [line for line in proc.stdout.splitlines() if line[:1] in "✓!✗"]
     assert [line.split("：")[0] for line in lines] == ["✓ a（旧版）.xls", "✓ b 平铺.xlsx", "! c 有错.xlsx"]
-    assert "汇总" in proc.stdout and "Traceback" not in proc.stderr
+    assert proc.stdout.splitlines()[-1] == "汇总：3 个台账，通过 2 个，有错误 1 个，无法处理 0 个。"
+    assert "Traceback" not in proc.stderr
     outputs = sorted(p.relative_to(folder / "输出").as_posix() for p in (folder / "输出").rglob("*.xlsx"))
     assert outputs == [
         "a（旧版）/a（旧版）（清洗）.xlsx",
