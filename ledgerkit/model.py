@@ -182,3 +182,17 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+# ---- cell addresses (0-based row and column -> "A1"), as Source.cell holds them ----
+def col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row + 1}"

@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from .columns import is_group_label, match_header
 from .errors import UnreadableError
-from .model import CANONICAL_TEXT, FIELDS, Finding, Ledger, Measure, SheetInfo, Source
+from .model import CANONICAL_TEXT, FIELDS, Finding, Ledger, Measure, SheetInfo, Source, a1, col_letter
 from .read import RawSheet, RawWorkbook
 from .text import (
     TRIM,
@@ -86,19 +86,6 @@ class Context:
         self.text_cols = [(f, cols[f]) for f in TEXT_FIELDS if f in cols]
         self.level_specs = [(*spec, cols.get(spec[0])) for spec in LEVEL_SPECS]
         self.date_cols = [(f, cols[f], f == "deadline") for f in ("deadline", "done_on") if f in cols]
-
-
-def col_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def a1(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row + 1}"
 
 
 # ---- header -------------------------------------------------------------------------------

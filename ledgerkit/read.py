@@ -226,7 +226,7 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
 def _check_extent(name: str, sheet: str, extent: Extent) -> None:
     if extent.cells <= MAX_CELLS:
         return
-    from .normalise import col_letter
+    from .model import col_letter
 
     where = f"工作表“{sheet}”" if sheet else "其中一个工作表"
     raise UnreadableError(

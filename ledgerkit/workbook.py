@@ -37,7 +37,7 @@ from rvgsrust_xlsxwriter import Format, Workbook, Worksheet
 from .atomic import atomic_path
 from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS, DueItem, Group, Summary
-from .model import DONE, STANDARD_HEADERS, STATUSES, Finding, Ledger, Measure
+from .model import DONE, STANDARD_HEADERS, STATUSES, Finding, Ledger, Measure, a1, col_letter
 from .speed import gc_paused
 from .validate import EXCEL_CELL_LIMIT
 
@@ -724,7 +724,7 @@ def _add_dropdowns(ws: Worksheet, index: dict[str, int], first: int, last: int) 
 
 def _list_from(col: int, n: int, title: str, error: str) -> rx.DataValidation:
     """A dropdown of the first n cells of a column (0-based) of the hidden 下拉选项 sheet."""
-    letter = _col_name(col)
+    letter = col_letter(col)
     dv = rx.DataValidation()
     dv.allow_list_formula(f"'{LISTS_SHEET}'!${letter}$1:${letter}${n}")
     dv.set_error_title(title)
@@ -738,9 +738,9 @@ def _add_colours(
     """Overdue red, due within 14 days amber, 已完成 green: formulas, so they follow edits."""
     if "status" not in index:
         return
-    s = f"${_col_name(index['status'])}{first + 1}"
+    s = f"${col_letter(index['status'])}{first + 1}"
     if "deadline" in index:
-        d = f"${_col_name(index['deadline'])}{first + 1}"
+        d = f"${col_letter(index['deadline'])}{first + 1}"
         every = (first, 0, last, ncols - 1)
         _colour(ws, every, f'=AND(ISNUMBER({d}),{d}<TODAY(),{s}<>"{DONE}")', styles.overdue)
         soon = f'=AND(ISNUMBER({d}),{d}>=TODAY(),{d}<=TODAY()+{DUE_SOON_DAYS},{s}<>"{DONE}")'
@@ -761,22 +761,8 @@ def _colour(ws: Worksheet, cells: tuple[int, int, int, int], formula: str, fmt: 
     cf = rx.ConditionalFormatFormula()
     cf.set_rule(formula)
     cf.set_format(fmt)
-    cf.set_multi_range(f"{_cell_ref(r1, c1)}:{_cell_ref(r2, c2)}")
+    cf.set_multi_range(f"{a1(r1, c1)}:{a1(r2, c2)}")
     ws.add_conditional_format(r2, c1, r2, c2, cf)
-
-
-def _col_name(c: int) -> str:
-    """0-based column index -> its letters (0 -> A, 26 -> AA)."""
-    name = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
-def _cell_ref(r: int, c: int) -> str:
-    return f"{_col_name(c)}{r + 1}"
 
 
 def _finding_column(ledger: Ledger, cols: list[Column], f: Finding, letter: str) -> int:
@@ -792,8 +778,8 @@ def _finding_column(ledger: Ledger, cols: list[Column], f: Finding, letter: str)
     info = next((s for s in ledger.sheets if s.name == f.sheet), None)
     if info is None:
         return 0
-    for field, col_letter in info.columns.items():
-        if col_letter == letter and field in fields:
+    for field, at in info.columns.items():
+        if at == letter and field in fields:
             return fields[field]
     return extras.get(info.headers.get(letter, ""), 0)
 
@@ -1059,7 +1045,7 @@ def _series(name: str, categories: str, values: str) -> rx.ChartSeries:
 
 
 def _column_range(block: _Block, col: int) -> str:
-    return f"'{SUMMARY_SHEET}'!${_col_name(col)}${block.first + 1}:${_col_name(col)}${block.last + 1}"
+    return f"'{SUMMARY_SHEET}'!${col_letter(col)}${block.first + 1}:${col_letter(col)}${block.last + 1}"
 
 
 def _fill(colour: str) -> rx.ChartFormat:
@@ -1137,7 +1123,7 @@ def _write_findings_sheet(
             ws.write(r, c, _text(text) if text else None, center if c in (1, 4) else left)
         rc = target.get(id(f))
         if rc is not None and links < MAX_LINKS:
-            ref = _cell_ref(*rc)
+            ref = a1(*rc)
             ws.write_url(r, 8, f"internal:'{LEDGER_SHEET}'!{ref}", styles.link, text=f"{LEDGER_SHEET}!{ref}")
             links += 1
         else:
