@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,23 +31,31 @@ class FileOutcome:
         return {"file": self.path, "error": self.error, "outputs": None, "summary": None, "findings": None}
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every file of one run is reported with: picklable, sent to each worker."""
+
+    as_of: date
+    config: Path | None = None
+    no_notice: bool = False
+    mail_to: tuple[str, ...] = ()
+
+
 def ledger_files(folder: Path) -> list[Path]:
     """Ledgers in a folder: Office lock files, hidden files and our own outputs skipped."""
     return sorted((p for p in folder.iterdir() if is_ledger_file(p)), key=lambda p: p.name)
 
 
-def process_file(
-    path: Path, out: Path, as_of: date, config: Path | None, no_notice: bool, mail_to: list[str]
-) -> FileOutcome:
+def process_file(path: Path, out: Path, job: Job) -> FileOutcome:
     """Report one file; every error a user can cause becomes the outcome's message."""
     from .commands import mail_outputs, report_one
 
     try:
         # Each ledger gets its own folder: notices are named after the unit, and one unit's
         # several ledgers in a folder must not overwrite each other's notice.
-        manifest, messages, result = report_one(path, out / path.stem, as_of, config, no_notice)
-        if mail_to and manifest["outputs"]["notice"]:
-            messages.append(mail_outputs(manifest, mail_to, result.config))
+        manifest, messages, result = report_one(path, out / path.stem, job.as_of, job.config, job.no_notice)
+        if job.mail_to and manifest["outputs"]["notice"]:
+            messages.append(mail_outputs(manifest, list(job.mail_to), result.config))
         return FileOutcome(str(path), result.exit_code, manifest, messages=messages)
     except LedgerkitError as exc:
         return FileOutcome(str(path), exc.exit_code, error=exc.message)
@@ -87,12 +96,9 @@ def _warm_context(no_notice: bool):
 def run_folder(
     files: list[Path],
     out: Path,
-    as_of: date,
-    config: Path | None,
-    no_notice: bool,
-    mail_to: list[str],
+    job: Job,
     workers: int,
-    on_done=None,
+    on_done: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Outcomes in input order; ``on_done`` sees them in input order too, each as soon as it
     and every file before it are done."""
@@ -109,32 +115,21 @@ def run_folder(
 
     if workers <= 1 or len(files) <= 1:
         for i, p in enumerate(files):
-            finished(i, process_file(p, out, as_of, config, no_notice, mail_to))
+            finished(i, process_file(p, out, job))
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_warm_context(no_notice)) as pool:
-            futures = {
-                pool.submit(process_file, p, out, as_of, config, no_notice, mail_to): i
-                for i, p in enumerate(files)
-            }
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_warm_context(job.no_notice)) as pool:
+            futures = {pool.submit(process_file, p, out, job): i for i, p in enumerate(files)}
             for future in as_completed(futures):
                 finished(futures[future], future.result())
     return [results[i] for i in range(len(files))]
 
 
-def report_folder(
-    folder: Path,
-    out: Path | None,
-    as_of: date,
-    config: Path | None,
-    no_notice: bool,
-    as_json: bool,
-    mail_to: list[str],
-) -> int:
+def report_folder(folder: Path, out: Path | None, job: Job, as_json: bool) -> int:
     files = ledger_files(folder)
     if not files:
         raise LedgerkitError(f"文件夹“{folder}”中没有台账文件（.xlsx .xlsm .xls）。")
     outdir = out or default_outdir(folder / "x")
-    outcomes = _run_with_progress(files, outdir, as_of, config, no_notice, mail_to, as_json)
+    outcomes = _run_with_progress(files, outdir, job, as_json)
     if as_json:
         import json
 
@@ -146,7 +141,7 @@ def report_folder(
     return max(o.exit_code for o in outcomes)
 
 
-def _run_with_progress(files, outdir, as_of, config, no_notice, mail_to, as_json) -> list[FileOutcome]:
+def _run_with_progress(files: list[Path], outdir: Path, job: Job, as_json: bool) -> list[FileOutcome]:
     workers = workers_for(len(files))
     if as_json or not sys.stdout.isatty():
 
@@ -154,7 +149,7 @@ def _run_with_progress(files, outdir, as_of, config, no_notice, mail_to, as_json
             if not as_json:
                 print(_line(o), flush=True)
 
-        return run_folder(files, outdir, as_of, config, no_notice, mail_to, workers, plain)
+        return run_folder(files, outdir, job, workers, plain)
     from rich.progress import Progress
 
     with Progress() as progress:
@@ -164,7 +159,7 @@ def _run_with_progress(files, outdir, as_of, config, no_notice, mail_to, as_json
             progress.console.print(_line(o), markup=False, highlight=False)
             progress.advance(task)
 
-        return run_folder(files, outdir, as_of, config, no_notice, mail_to, workers, step)
+        return run_folder(files, outdir, job, workers, step)
 
 
 def _line(o: FileOutcome) -> str:

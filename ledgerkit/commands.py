@@ -177,9 +177,9 @@ def report_command(
     mail_to: list[str],
 ) -> int:
     if path.is_dir():
-        from .batch import report_folder
+        from .batch import Job, report_folder
 
-        return report_folder(path, out, as_of, config, no_notice, as_json, mail_to)
+        return report_folder(path, out, Job(as_of, config, no_notice, tuple(mail_to)), as_json)
     data, messages, result = report_one(path, out, as_of, config, no_notice)
     if mail_to:
         mailed = mail_outputs(data, mail_to, result.config)

@@ -179,7 +179,7 @@ class Watcher:
     # -- one file --------------------------------------------------------------------------
 
     def process(self, path: Path) -> None:
-        from .batch import process_file
+        from .batch import Job, process_file
 
         digest = file_hash(path)
         done = self.state.get(digest)
@@ -188,7 +188,7 @@ class Watcher:
             return
         self.log.info("开始处理 %s", path.name)
         outdir = self.outbox / path.stem
-        outcome = process_file(path, self.outbox, date.today(), self.config, False, [])
+        outcome = process_file(path, self.outbox, Job(date.today(), self.config))
         if outcome.manifest is None:
             self._write_error(outdir, path, outcome.error)
             self.state.put(digest, name=path.name, status="failed", error=outcome.error)
