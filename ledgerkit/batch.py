@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import formats
 from .commands import default_outdir, figures_line_dict, is_ledger_file
 from .errors import LedgerkitError
 
@@ -192,7 +193,7 @@ def _closing_table(outcomes: list[FileOutcome]) -> None:
             continue
         s, f = o.manifest["summary"], o.manifest["findings"]
         table.add_row(
-            name, str(s["issues"]), str(s["issues_done"]), f"{s['completion_rate'] * 100:.1f}%",
+            name, str(s["issues"]), str(s["issues_done"]), formats.percent(s["issues_done"], s["issues"]),
             str(s["measures"]), str(s["measures_done"]), str(f["errors"]), str(f["warnings"]),
             "通过" if o.exit_code == 0 else "有错误",
         )  # fmt: skip

@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import formats
 from .errors import LedgerkitError
 from .model import Finding
-from .text import format_date
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -78,10 +78,8 @@ def figures_line(s) -> str:
 
 def figures_line_dict(s: dict[str, Any]) -> str:
     """One line of figures from the ``summary --json`` contract."""
-    rate = f"{s['completion_rate'] * 100:.1f}%"
-    return (
-        f"截至{format_date(date.fromisoformat(s['as_of']))}，具体问题{s['issues']}个，已完成整改{s['issues_done']}个，"
-        f"完成率{rate}；整改措施{s['measures']}条，已完成{s['measures_done']}条。"
+    return formats.figures_sentence(
+        date.fromisoformat(s["as_of"]), s["issues"], s["issues_done"], s["measures"], s["measures_done"]
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
+from . import formats
 from .model import DONE, STATUSES, Ledger, Measure
 
 DUE_SOON_DAYS = 14
@@ -166,7 +167,7 @@ def summarise(ledger: Ledger, as_of: date, unit: str = "") -> Summary:
         issues_done=issues_done,
         measures=len(measures),
         measures_done=counts[DONE],
-        completion_rate=round(issues_done / len(items), 4) if items else 0.0,
+        completion_rate=formats.rate(issues_done, len(items)),
         status_counts=counts,
         overdue=overdue,
         due_soon=due_soon,

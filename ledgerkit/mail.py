@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote as percent_encode
 
+from . import formats
 from .atomic import atomic_path
 from .config import Config, load_config
 from .errors import MailError
@@ -218,16 +219,12 @@ def figures_sentence(summary: dict[str, Any]) -> str:
     clauses = []
     if issues:
         done = int(summary.get("issues_done") or 0)
-        rate = summary.get("completion_rate")
-        rate = done / issues if rate is None else float(rate)
-        clauses.append(f"巡察反馈的{issues}个具体问题，已完成整改{done}个，完成率{_percent(rate)}")
+        clauses.append(
+            f"巡察反馈的{issues}个具体问题，已完成整改{done}个，完成率{formats.percent(done, issues)}"
+        )
     if measures:
         clauses.append(f"制定的{measures}条整改措施，已完成{int(summary.get('measures_done') or 0)}条")
     return f"截至{_chinese_date(summary.get('as_of'))}，" + "；".join(clauses) + "。"
-
-
-def _percent(rate: float) -> str:
-    return f"{rate * 100:.1f}".removesuffix(".0") + "%"  # 90.5%, but 100% not 100.0%
 
 
 def _chinese_date(value: Any) -> str:
@@ -237,7 +234,7 @@ def _chinese_date(value: Any) -> str:
         except ValueError:
             return value or "目前"
     if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return formats.cn_date(value)
     return "目前"
 
 

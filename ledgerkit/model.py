@@ -149,7 +149,8 @@ class Ledger:
         """The input cell a value of ``m`` came from."""
         if fieldname in m.origins:
             return m.origins[fieldname]
-        col = self.sheet(m.sheet).columns.get(fieldname)
+        info = next((s for s in self.sheets if s.name == m.sheet), None)  # combined ledgers may lack it
+        col = info.columns.get(fieldname) if info is not None else None
         if col is None:
             return None
         text = {"status": m.status_text, "done_on": m.done_on_text}.get(fieldname)

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from . import findings, formats
 from .columns import is_group_label, match_header
 from .errors import UnreadableError
 from .model import CANONICAL_TEXT, FIELDS, Finding, Ledger, Measure, SheetInfo, Source, a1, col_letter
@@ -26,7 +27,6 @@ from .text import (
     canonical_status,
     clean,
     fold,
-    format_date,
     numbering_style,
     parse_date,
     split_numbered,
@@ -336,7 +336,7 @@ def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
         parsed = parse_date(raw, deadline=is_deadline)
         text = row.texts[c]
         if not isinstance(raw, str) and parsed.value is not None:
-            text = format_date(parsed.value)
+            text = formats.cn_date(parsed.value)
         if is_deadline:
             m.deadline, m.deadline_date, m.deadline_word = text, parsed.value, parsed.word
         else:
@@ -373,16 +373,7 @@ def read_sheet(
             m = read_row(ctx, row, aspect_from_sheet)
             (measures if is_measure_row(ctx, row) else issue_rows).append(m)
     notes = [
-        Finding(
-            "formula-no-value",
-            "warning",
-            sheet.name,
-            a1(r, c),
-            header_field(header, c),
-            "",
-            f"「{sheet.name}」{a1(r, c)}：单元格是公式，但文件中没有保存计算结果，按空白处理。",
-            "请在 Excel 或 WPS 中打开台账，确认公式结果显示正常后保存，再重新处理。",
-        )
+        findings.make("formula-no-value", sheet.name, a1(r, c), field=header_field(header, c))
         for r, c in sheet.formulas_without_value
         if r >= start
     ]
@@ -460,17 +451,7 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
 
 
 def _macro_note(ledger: Ledger) -> Finding:
-    sheet = ledger.sheets[0].name
-    return Finding(
-        "macros-not-kept",
-        "warning",
-        sheet,
-        "A1",
-        "",
-        "",
-        f"「{sheet}」：台账是含宏的工作簿（.xlsm），清洗后的台账保存为 .xlsx，不包含宏。",
-        "如需宏，请在原工作簿中继续使用宏；清洗后的台账只含数据和格式。",
-    )
+    return findings.make("macros-not-kept", ledger.sheets[0].name, "A1")
 
 
 def _has_rows(sheet: RawSheet, header: Header) -> bool:

@@ -15,11 +15,11 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Union
 
+from . import findings, formats
 from .atomic import atomic_path
 from .config import TEMPLATES_DIR, Config
 from .errors import LedgerkitError
@@ -347,17 +347,6 @@ def chinese_number(n: int) -> str:
     return head + (_DIGITS[ones] if ones else "")
 
 
-def cn_date(d: date, with_year: bool = True) -> str:
-    """2025年3月3日: full year, month and day not zero-padded (GB/T 9704 §7.3.5.4)."""
-    return f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日"
-
-
-def percent(rate: float) -> str:
-    """0.9048 -> "90.5%": the Summary's rate, one decimal, rounded half up."""
-    value = (Decimal(str(rate)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{value}%"
-
-
 def _fold(text: str) -> str:
     return "".join(text.split())
 
@@ -430,7 +419,7 @@ class _Builder:
         """A required config value, or its placeholder."""
         value = self.config.get(section, key)
         if isinstance(value, date):
-            return Span(cn_date(value))
+            return Span(formats.cn_date(value))
         text = _tidy(str(value)) if value is not None else ""
         name = REQUIRED[(section, key)]
         return Span(text) if text else self.placeholder(name, f"{name}（[{section}] {key}）")
@@ -495,7 +484,7 @@ class _Builder:
             subtitle=self.word("title", "public") if self.config.get("notice", "public", False) else "",
             body=[Para(p.kind, _fix_spans(p.spans)) for p in body],
             signature=_fix_spans([issuer]),
-            date=cn_date(date_value),
+            date=formats.cn_date(date_value),
             sealed=bool(self.config.get("notice", "sealed", True)),
             missing=self._missing_in_order(),
             warnings=self.warnings,
@@ -570,7 +559,7 @@ class _Builder:
         """A date without its year when the year was just said ("7月30日至9月14日")."""
         value = self.config.get("inspection", key)
         if isinstance(value, date):
-            return Span(cn_date(value, with_year=value.year != same_year_as))
+            return Span(formats.cn_date(value, with_year=value.year != same_year_as))
         return self.conf("inspection", key)
 
     def figures(self) -> list[Span]:
@@ -579,10 +568,10 @@ class _Builder:
         spans = self._errors_warning() + self.fill(
             "figures",
             "all_done" if all_done else "partial",
-            as_of=cn_date(s.as_of),
+            as_of=formats.cn_date(s.as_of),
             issues=str(s.issues),
             issues_done=str(s.issues_done),
-            rate=percent(s.completion_rate),
+            rate=formats.percent(s.issues_done, s.issues),
             measures=str(s.measures),
             measures_done=str(s.measures_done),
         )
@@ -739,18 +728,7 @@ class _Builder:
 
     def _warn_no_progress(self, m: Measure, title: str) -> None:
         sheet, cell = self._source(m, "progress")
-        self.warnings.append(
-            Finding(
-                code="notice-progress-missing",
-                severity="warning",
-                sheet=sheet,
-                cell=cell,
-                field="progress",
-                value="",
-                message=f"具体问题“{title}”有一条整改措施没有填写整改进展，通报草稿中只写了其他措施的进展。",
-                hint="如需写入，请在台账中补填这条措施的整改进展。",
-            )
-        )
+        self.warnings.append(findings.make("notice-progress-missing", sheet, cell, title=title))
 
     def status(self, it: IssueFigures, first: Measure | None) -> list[Span]:
         """The issue's status as the ledger states it: one word, or a count per status."""

@@ -252,9 +252,3 @@ def _make(year: int, month: int, day: int) -> DateParse:
     if not 1950 <= year <= 2099:
         return DateParse(valid=False)
     return DateParse(value)
-
-
-@lru_cache(maxsize=4096)
-def format_date(d: date) -> str:
-    """2025年3月1日: no zero padding, as official documents write dates."""
-    return f"{d.year}年{d.month}月{d.day}日"

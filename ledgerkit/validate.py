@@ -12,75 +12,12 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from .findings import REGISTRY, make
+from .findings import sort_findings as _sort
 from .model import CANONICAL_TEXT, STANDARD_HEADERS, STATUSES, Finding, Ledger, Measure
 from .text import nearest_status, not_applicable
 
 STANDARD_NAMES = STANDARD_HEADERS  # a message names a field as the office would
-
-# code -> (severity, field, message template, hint template). Messages name what is wrong,
-# hints how to fix it; tests assert codes and cells, never wording.
-MESSAGES: dict[str, tuple[str, str, str, str]] = {
-    "measure-missing": ("error", "measure", "没有填写{name}。", "请填写这一行的整改措施内容。"),
-    "issue-missing": (
-        "error",
-        "issue",
-        "这一行不属于任何具体问题（{name}为空）。",
-        "请填写这一行所属的具体问题。",
-    ),
-    "status-unknown": (
-        "error",
-        "status",
-        "{name}“{value}”不是可识别的状态。",
-        "请填写“已完成”“阶段性完成”“正在推进”“长期坚持”或“未开始”，是否应为“{nearest}”？",
-    ),
-    "deadline-invalid": (
-        "error",
-        "deadline",
-        "{name}“{value}”不是有效日期。",
-        "请填写如“2025年3月31日”，或“立行立改”“长期坚持”。",
-    ),
-    "date-invalid": ("error", "done_on", "{name}“{value}”不是有效日期。", "请填写如“2025年3月31日”的日期。"),
-    "done-after-as-of": (
-        "error",
-        "done_on",
-        "{name}“{value}”晚于统计截止日期{as_of}。",
-        "请核对完成时间，或用 --as-of 指定正确的截止日期。",
-    ),
-    "done-without-date": ("warning", "done_on", "已完成，但没有填写{name}。", "请补填完成时间。"),
-    "department-missing": ("warning", "department", "没有填写{name}。", "请填写负责这条措施的科室。"),
-    "owner-missing": ("warning", "owner", "没有填写{name}。", "请填写这条措施的责任人。"),
-    "issue-no-measure": (
-        "error",
-        "issue",
-        "具体问题“{value}”没有任何整改措施。",
-        "请在这个问题下至少填写一条整改措施（每条措施一行）。",
-    ),
-    "seq-duplicate": ("warning", "seq", "{name}“{value}”与第{other}行重复。", "请检查序号是否填错。"),
-    "progress-says-done": (
-        "warning",
-        "status",
-        "{name}为“{value}”，但整改进展写明已完成。",
-        "如已完成，请把完成情况改为“已完成”并填写完成时间。",
-    ),
-    "status-inferred": (
-        "warning",
-        "status",
-        "{name}为空，但填写了完成时间，按“已完成”统计。",
-        "请在完成情况中填写“已完成”。",
-    ),
-    "text-too-long": (
-        "warning",
-        "",
-        "内容有{length}个字符，超过 Excel 单元格上限 32767 个字符。",
-        "清洗后的台账只保留前 32767 个字符，通报草稿保留全文；建议把内容精简或拆成几条措施。",
-    ),
-    "column-missing": (
-        "warning",
-        "",
-        "台账中没有“{value}”列。",
-        "建议增加这一列，便于落实责任。",
-    ),
-}
 
 
 def finding(
@@ -93,17 +30,14 @@ def finding(
     sheet: str = "",
     **extra: object,
 ) -> Finding:
-    severity, field, message, hint = MESSAGES[code]
+    """A registry finding about measure ``m`` (or a sheet), named in the office's own headers."""
+    field = REGISTRY[code].field
     if m is not None:
         src = ledger.source(m, field) if field else None
         sheet = sheet or m.sheet
         cell = cell or (src.cell if src else f"A{m.row}")
     name = _field_name(ledger, sheet, field) if field else ""
-    values = {"name": name, "value": value, **extra}
-    where = f"「{sheet}」{cell}：" if cell else f"「{sheet}」："
-    return Finding(
-        code, severity, sheet, cell, field, value, where + message.format(**values), hint.format(**values)
-    )
+    return make(code, sheet, cell, value=value, name=name, **extra)
 
 
 def _field_name(ledger: Ledger, sheet: str, field: str) -> str:
@@ -184,11 +118,11 @@ def _from_failures(ledger: Ledger, cases) -> list[Finding]:
         # Built-in checks report their own description, not their name: code by column.
         code = COLUMN_CODES.get(row.column, "") if row.schema_context == "Column" else str(row.check)
         index = row.index
-        if code not in MESSAGES or index is None or (code, index) in seen:
+        if code not in REGISTRY or index is None or (code, index) in seen:
             continue  # dtype failures cannot happen: the frame is built from typed fields
         seen.add((code, index))
         m = ledger.measures[int(index)]
-        value = _value_of(m, MESSAGES[code][1])
+        value = _value_of(m, REGISTRY[code].field)
         extra = {"nearest": nearest_status(value)} if code == "status-unknown" else {}
         out.append(finding(ledger, m, code, value, **extra))
     return out
@@ -306,20 +240,9 @@ def validate(ledger: Ledger, as_of: date) -> list[Finding]:
     findings = schema_findings(ledger)
     for rule in RULES:
         findings.extend(rule(ledger, as_of))
-    return sort_findings(ledger, findings)
+    return findings
 
 
-def sort_findings(ledger: Ledger, findings: list[Finding]) -> list[Finding]:
-    """Errors first, then in the order of the sheets and cells, as a reader goes through."""
-    order = {s.name: i for i, s in enumerate(ledger.sheets)}
-
-    def key(f: Finding) -> tuple[int, int, int, int, str]:
-        m = _CELL.match(f.cell)
-        row = int(m[2]) if m else 0
-        col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(m[1]))) if m else 0
-        return (f.severity != "error", order.get(f.sheet, 99), row, col, f.code)
-
-    return sorted(findings, key=key)
-
-
-_CELL = re.compile(r"([A-Z]+)(\d+)$")
+def sort_findings(ledger: Ledger, findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then in the order of the ledger's sheets and cells."""
+    return _sort(findings, [s.name for s in ledger.sheets])

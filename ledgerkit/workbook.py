@@ -34,6 +34,7 @@ from pathlib import Path
 import rvgsrust_xlsxwriter as rx
 from rvgsrust_xlsxwriter import Format, Workbook, Worksheet
 
+from . import formats
 from .atomic import atomic_path
 from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS, DueItem, Group, Summary
@@ -808,7 +809,7 @@ def _write_summary_sheet(wb: Workbook, styles: Styles, ledger: Ledger, summary: 
     reported = _reported_line(ledger.unit or summary.unit, ledger.reported_on)
     if reported:
         w.line(reported)
-    w.line(f"统计截止日期：{_cn_date(summary.as_of)}　　来源文件：{Path(summary.file).name}")
+    w.line(f"统计截止日期：{formats.cn_date(summary.as_of)}　　来源文件：{Path(summary.file).name}")
     w.row += 1
     w.section("一、总体情况")
     for label, value in _key_figures(summary):
@@ -890,11 +891,7 @@ class _Rate:
 
 
 def _rate(done: int, total: int) -> _Rate:
-    return _Rate(round(done / total, 4) if total else 0.0)
-
-
-def _cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    return _Rate(formats.percent_value(done, total))
 
 
 def _key_figures(s: Summary) -> list[tuple[str, object]]:
@@ -905,7 +902,7 @@ def _key_figures(s: Summary) -> list[tuple[str, object]]:
         ("问题（个）", s.problems),
         ("具体问题（个）", s.issues),
         ("已完成整改的具体问题（个）", s.issues_done),
-        ("整改完成率（按具体问题）", _Rate(s.completion_rate)),
+        ("整改完成率（按具体问题）", _rate(s.issues_done, s.issues)),
         ("整改措施（项）", s.measures),
         ("已完成的整改措施（项）", s.measures_done),
         ("逾期未完成的整改措施（项）", len(s.overdue)),

@@ -19,9 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from xlsxwriter.utility import xl_col_to_name
-
 from build import HEADER, measure_row, write_sheets, write_xls, write_xlsx
+from xlsxwriter.utility import xl_col_to_name
 
 GiB = 1 << 30
 MiB = 1 << 20

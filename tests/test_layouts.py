@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-
 from build import HEADER, measure_row, write_sheets, write_xls, write_xlsx
+
 from ledgerkit.errors import UnreadableError
 from ledgerkit.pipeline import run
 

@@ -208,10 +208,10 @@ def test_figures_sentence_reads_like_the_notice() -> None:
     assert mail.figures_sentence(SUMMARY) == FIGURES
     done = {**SUMMARY, "as_of": dt.date(2025, 4, 1), "issues_done": 42, "completion_rate": 1.0}
     assert mail.figures_sentence(done).startswith(
-        "截至2025年4月1日，巡察反馈的42个具体问题，已完成整改42个，完成率100%；"
+        "截至2025年4月1日，巡察反馈的42个具体问题，已完成整改42个，完成率100.0%；"
     )
     assert mail.figures_sentence({"issues": 4, "issues_done": 1}) == (
-        "截至目前，巡察反馈的4个具体问题，已完成整改1个，完成率25%。"
+        "截至目前，巡察反馈的4个具体问题，已完成整改1个，完成率25.0%。"
     )
     assert mail.figures_sentence({"as_of": "2025-03-03"}) == ""
 

@@ -21,6 +21,7 @@ from docx.shared import Mm, Pt
 from ledgerkit.config import TEMPLATES_DIR, Config
 from ledgerkit.errors import LedgerkitError
 from ledgerkit.figures import summarise
+from ledgerkit.formats import percent
 from ledgerkit.model import Ledger, Measure, SheetInfo
 from ledgerkit.notice import (
     build_notice,
@@ -28,7 +29,6 @@ from ledgerkit.notice import (
     fullwidth_punct,
     notice_filename,
     notice_text,
-    percent,
     split_lines,
     write_notice,
 )
@@ -559,7 +559,7 @@ def test_small_helpers():
     assert notice_filename("a/b") == "ab关于巡察整改情况的通报（草稿）.docx"
     assert notice_filename(" 开封市 机关事务中心 ") == notice_filename("开封市机关事务中心")
     assert [chinese_number(n) for n in (1, 10, 12, 20, 36)] == ["一", "十", "十二", "二十", "三十六"]
-    assert percent(0.9048) == "90.5%" and percent(1.0) == "100.0%" and percent(0.0) == "0.0%"
+    assert percent(38, 42) == "90.5%" and percent(1, 1) == "100.0%" and percent(0, 5) == "0.0%"
 
 
 # --- template and wording files ------------------------------------------------------------------
@@ -653,7 +653,7 @@ def test_samples_notice_figures_match_summary(sample, tmp_path):
         assert "全部完成" in figures
     else:
         assert numbers == [s.issues, s.issues_done, s.measures, s.measures_done]
-        assert f"完成率{percent(s.completion_rate)}" in figures
+        assert f"完成率{percent(s.issues_done, s.issues)}" in figures
     assert figures.startswith(f"截至{s.as_of.year}年{s.as_of.month}月{s.as_of.day}日")
     issue_lines = [re.sub(r"^（\d+）", "", p) for p in paras if re.match(r"（\d+）", p)]
     assert len(issue_lines) == s.issues

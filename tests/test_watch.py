@@ -13,10 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from build import HEADER, measure_row, write_xlsx
 from conftest import ROOT, SAMPLES
 from test_mail import smtp_server  # noqa: F401  (fixture)
-
-from build import HEADER, measure_row, write_xlsx
 
 sys.path.insert(0, str(ROOT / "bench"))
 from make_ledger import make_ledger
