@@ -6,6 +6,7 @@ compared field by field and many can be combined without touching a workbook.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -83,6 +84,7 @@ class Measure:
     aspect_key: str = ""
     problem_key: str = ""
     issue_key: str = ""
+    measure_key: str = ""  # the measure text folded: with the three keys above, the measure's identity
     part: int = 0  # k-th measure split from a cell listing several (0: not split)
     extras: dict[str, str] = field(default_factory=dict)  # unrecognised columns
     # Where each value came from when it is not this row's own cell of its column
@@ -96,6 +98,20 @@ class Measure:
     @property
     def issue_id(self) -> tuple[str, str, str]:
         return (self.aspect_key, self.problem_key, self.issue_key)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """The measure's identity: where it belongs and what it says, independent of its row.
+
+        Comparing two versions of a ledger matches on it first (then tolerantly); combining many
+        ledgers keys on (unit, key). Two identical rows under one issue share it.
+        """
+        return (self.aspect_key, self.problem_key, self.issue_key, self.measure_key)
+
+    @property
+    def uid(self) -> str:
+        """``key`` as 12 hex digits, for a column or a JSON field."""
+        return hashlib.sha1("\x1f".join(self.key).encode("utf-8")).hexdigest()[:12]
 
     def canonical(self) -> dict[str, object]:
         """The values that must survive a round trip through the cleaned workbook.

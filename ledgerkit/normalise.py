@@ -443,6 +443,8 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     if raw.file_format == "xlsm":
         notes.append(_macro_note(ledger))
     ledger.measures = split_measures(ledger.measures)
+    for m in ledger.measures:
+        m.measure_key = fold(m.measure)
     with_measures = {m.issue_id for m in ledger.measures}
     ledger.issue_only_rows = [m for m in issue_rows if m.issue_id not in with_measures and m.issue_key]
     ledger.has_aspects = any(m.aspect_key for m in ledger.measures)
