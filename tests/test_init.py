@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import zipfile
 from datetime import date, datetime
@@ -77,12 +78,10 @@ def test_template_built_when_templates_folder_is_missing(tmp_path, monkeypatch):
 
 
 def test_cli_init(tmp_path):
-    from typer.testing import CliRunner
-
-    from ledgerkit.cli import app
-
-    result = CliRunner().invoke(app, ["init", str(tmp_path / "d")])
-    assert result.exit_code == 0, result.output
+    proc = subprocess.run(
+        [sys.executable, "-m", "ledgerkit", "init", str(tmp_path / "d")], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "d" / TEMPLATE_NAME).is_file()
 
 
