@@ -1,4 +1,4 @@
-"""Which header means which field: the column names offices use (domain doc)."""
+"""Which header means which field: the column names offices use (docs/ledger-domain.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The figures of a ledger, by the counting rules of the domain doc.
+"""The figures of a ledger, by the counting rules of docs/ledger-domain.md.
 
 One computation feeds ``summary --json``, the 汇总 sheet and the notice, so the numbers a
 notice publishes are by construction the ledger's.
