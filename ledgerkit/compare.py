@@ -38,6 +38,7 @@ from . import formats
 from .errors import LedgerkitError
 from .figures import Summary, is_overdue, summarise
 from .model import Ledger, Measure
+from .speed import gc_paused
 from .text import fold, strip_numbering
 
 # ---- the kinds of change ------------------------------------------------------------------------
@@ -212,22 +213,36 @@ def changes_as_dict(comparison: Comparison) -> dict[str, Any]:
 
 def match(old: Ledger, new: Ledger) -> Matching:
     """Pair the measures of two versions of a ledger (see the module docstring for the rules)."""
-    old_issues, new_issues = _by_issue(old.measures), _by_issue(new.measures)
-    issue_map = align_issues(list(old_issues), list(new_issues))
-    pairs: list[Pair] = []
+    # Most measures keep their key from one version to the next: one dictionary pass pairs them,
+    # and only the leftovers of each issue go through the slower steps.
+    exact, left_old, left_new = _pair_equal(old.measures, new.measures, _full_key)
+    pairs = [Pair(o, n, "exact") for o, n in exact]
+    issue_map = align_issues(_issue_ids(old.measures), _issue_ids(new.measures))
+    old_left = _by_issue(left_old)
     matched_old: set[int] = set()
     matched_new: set[int] = set()
-    for new_id, old_id in issue_map.items():
-        for pair in match_measures(old_issues[old_id], new_issues[new_id]):
+    for new_id, news in _by_issue(left_new).items():
+        olds = old_left.get(issue_map.get(new_id))  # type: ignore[arg-type]
+        if not olds:
+            continue
+        for pair in match_measures(olds, news):
             pairs.append(pair)
             matched_old.add(id(pair.old))
             matched_new.add(id(pair.new))
     return Matching(
         pairs=pairs,
-        removed=[m for m in old.measures if id(m) not in matched_old],
-        added=[m for m in new.measures if id(m) not in matched_new],
+        removed=[m for m in left_old if id(m) not in matched_old],
+        added=[m for m in left_new if id(m) not in matched_new],
         issues=issue_map,
     )
+
+
+def _full_key(m: Measure) -> tuple[str, str, str, str]:
+    return m.key
+
+
+def _issue_ids(measures: Iterable[Measure]) -> list[IssueId]:
+    return list(dict.fromkeys(m.issue_id for m in measures))
 
 
 def _by_issue(measures: Iterable[Measure]) -> dict[IssueId, list[Measure]]:
@@ -255,6 +270,20 @@ def align_issues(old_ids: Sequence[IssueId], new_ids: Sequence[IssueId]) -> dict
             best = max(free, key=lambda o, n=n: _parent_likeness(o, n))
             mapping[n] = best
             taken.add(best)
+    left_old = [o for o in left_old if o not in taken]
+    left_new = [n for n in left_new if n not in mapping]
+    # A near title: first under the same aspect and problem, where an edited title stays and the
+    # candidates are few; then across the ledger, under compatible parents.
+    old_by_parent: dict[tuple[str, str], list[IssueId]] = defaultdict(list)
+    for o in left_old:
+        old_by_parent[o[:2]].append(o)
+    new_by_parent: dict[tuple[str, str], list[IssueId]] = defaultdict(list)
+    for n in left_new:
+        new_by_parent[n[:2]].append(n)
+    for parent, news in new_by_parent.items():
+        for o, n in near_pairs(old_by_parent.get(parent, []), news, _issue_title, ISSUE_RATIO):
+            mapping[n] = o
+            taken.add(o)
     left_old = [o for o in left_old if o not in taken]
     left_new = [n for n in left_new if n not in mapping]
     for o, n in near_pairs(left_old, left_new, _issue_title, ISSUE_RATIO, _parents_compatible):
@@ -402,64 +431,73 @@ def compare(
     old: Ledger, new: Ledger, old_as_of: date, new_as_of: date, *, old_from: str = "", new_from: str = ""
 ) -> Comparison:
     """The changes from OLD (dated ``old_as_of``) to NEW (dated ``new_as_of``)."""
-    matching = match(old, new)
-    changes: dict[str, list[Change]] = {k: [] for k in KINDS}
-    for pair in sorted(matching.pairs, key=lambda p: _order(new, p.new)):
-        found = classify(old, new, pair, old_as_of, new_as_of)
-        if not found:
-            found = [
-                Change(
-                    "unchanged",
-                    pair.old,
-                    pair.new,
-                    _cell(old, pair.old, "measure"),
-                    _cell(new, pair.new, "measure"),
-                )
-            ]
-        for change in found:
-            changes[change.kind].append(change)
-    changes["added"] = [Change("added", None, m, None, _cell(new, m, "measure")) for m in matching.added]
-    changes["removed"] = [
-        Change("removed", m, None, _cell(old, m, "measure"), None) for m in matching.removed
-    ]
-    return Comparison(
-        old=Side(old.source_file, old_as_of, old_from, summarise(old, old_as_of)),
-        new=Side(new.source_file, new_as_of, new_from, summarise(new, new_as_of)),
-        changes=changes,
-        matching=matching,
-    )
+    with gc_paused():  # tens of thousands of small objects: see speed.py
+        matching = match(old, new)
+        old_cell, new_cell = Cells(old), Cells(new)
+        changes: dict[str, list[Change]] = {k: [] for k in KINDS}
+        sheet_order = {s.name: i for i, s in enumerate(new.sheets)}
+        for pair in sorted(
+            matching.pairs, key=lambda p: (sheet_order.get(p.new.sheet, -1), p.new.row, p.new.part)
+        ):
+            found = classify(pair, old_cell, new_cell, old_as_of, new_as_of)
+            if not found:
+                o, n = pair.old, pair.new
+                found = [Change("unchanged", o, n, old_cell(o, "measure"), new_cell(n, "measure"))]
+            for change in found:
+                changes[change.kind].append(change)
+        changes["added"] = [Change("added", None, m, None, new_cell(m, "measure")) for m in matching.added]
+        changes["removed"] = [
+            Change("removed", m, None, old_cell(m, "measure"), None) for m in matching.removed
+        ]
+        return Comparison(
+            old=Side(old.source_file, old_as_of, old_from, summarise(old, old_as_of)),
+            new=Side(new.source_file, new_as_of, new_from, summarise(new, new_as_of)),
+            changes=changes,
+            matching=matching,
+        )
 
 
-def _order(ledger: Ledger, m: Measure) -> tuple[int, int, int]:
-    sheets = [s.name for s in ledger.sheets]
-    return (sheets.index(m.sheet) if m.sheet in sheets else len(sheets), m.row, m.part)
+class Cells:
+    """Where a value of a measure stands in its input, "Sheet1!F12": ``Ledger.source`` without its
+    scan of the sheets on every call (it runs for every measure of both ledgers)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.columns = {s.name: s.columns for s in ledger.sheets}
+
+    def __call__(self, m: Measure, fieldname: str) -> str:
+        for f in (fieldname, "measure"):  # the measure's own cell when the ledger lacks the column
+            src = m.origins.get(f)
+            if src is not None:
+                if src.cell:  # "" for an aspect taken from the sheet's name
+                    return f"{src.sheet}!{src.cell}"
+                continue
+            col = self.columns.get(m.sheet, {}).get(f)
+            if col is not None:
+                return f"{m.sheet}!{col}{m.row}"
+        return f"{m.sheet}!A{m.row}"
 
 
-def classify(old: Ledger, new: Ledger, pair: Pair, old_as_of: date, new_as_of: date) -> list[Change]:
+def classify(pair: Pair, old_cell: Cells, new_cell: Cells, old_as_of: date, new_as_of: date) -> list[Change]:
     """The changes of one matched measure, in KINDS order; empty when it is unchanged."""
     o, n = pair.old, pair.new
     out: list[Change] = []
 
     def add(kind: str, fieldname: str, before: str | None = None, after: str | None = None) -> None:
-        out.append(Change(kind, o, n, _cell(old, o, fieldname), _cell(new, n, fieldname), before, after))
+        out.append(Change(kind, o, n, old_cell(o, fieldname), new_cell(n, fieldname), before, after))
 
     if _status(o) != _status(n):
         kind = "newly_done" if n.done else "reopened" if o.done else "status_changed"
         add(kind, "status", _status_word(o), _status_word(n))
     later = deadline_moved(o, n)
     if later is not None:
-        add(
-            "deadline_later" if later else "deadline_earlier",
-            "deadline",
-            _deadline_word(o),
-            _deadline_word(n),
-        )
+        kind = "deadline_later" if later else "deadline_earlier"
+        add(kind, "deadline", _deadline_word(o), _deadline_word(n))
     if n.done and not o.done and n.done_on is not None and n.done_on < old_as_of:
         add("backdated", "done_on", old_as_of.isoformat(), n.done_on.isoformat())
     if is_overdue(n, new_as_of) and not is_overdue(o, old_as_of):
         assert n.deadline_date is not None
         add("newly_overdue", "deadline", None, n.deadline_date.isoformat())
-    if fold(o.progress) != fold(n.progress):
+    if o.progress != n.progress and fold(o.progress) != fold(n.progress):
         add("progress_updated", "progress", o.progress, n.progress)
     return out
 
@@ -493,15 +531,6 @@ def deadline_moved(o: Measure, n: Measure) -> bool | None:
 
 def _deadline_word(m: Measure) -> str:
     return m.deadline_date.isoformat() if m.deadline_date is not None else m.deadline_word
-
-
-def _cell(ledger: Ledger, m: Measure, fieldname: str) -> str:
-    """Where a value stands in its input: "Sheet1!F12" (the measure's cell when the column is missing)."""
-    for f in (fieldname, "measure"):
-        src = ledger.source(m, f)
-        if src is not None and src.cell:
-            return f"{src.sheet}!{src.cell}"
-    return f"{m.sheet}!A{m.row}"
 
 
 # ---- files and dates ----------------------------------------------------------------------------
