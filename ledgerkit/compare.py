@@ -659,58 +659,63 @@ DETAIL_HEADERS: tuple[tuple[str, float], ...] = (
 
 
 def write_changes_workbook(c: Comparison, out_path: Path, unit: str = "") -> Path:
-    """变化对照.xlsx: 变化汇总 (counts, both versions' figures) and 变化明细 (a row per change)."""
-    from rvgsrust_xlsxwriter import Workbook
+    """变化对照.xlsx: 变化汇总 (counts, both versions' figures) and 变化明细 (a row per change).
+
+    Written atomically with xlsxwriter; a few thousand rows at most, so its plain mode is enough.
+    """
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
     from .atomic import atomic_path
-    from .workbook import _library_tempdir, _unwritable
 
+    out_path = Path(out_path)
     for src in (c.old.file, c.new.file):
-        if src and Path(src).exists() and Path(src).resolve() == Path(out_path).resolve():
+        if src and Path(src).exists() and Path(src).resolve() == out_path.resolve():
             raise LedgerkitError(
                 f"输出文件“{out_path.name}”就是输入的台账，不会覆盖。请用 -o 指定其他输出文件夹。"
             )
     try:
-        with atomic_path(out_path) as tmp, _library_tempdir():
-            wb = Workbook()
-            wb.set_properties(title=f"{unit}台账变化对照", comments="由 ledgerkit 生成")
+        with atomic_path(out_path) as tmp:
+            # Every ledger text stays text: none becomes a formula, a number or a link.
+            options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+            wb = xlsxwriter.Workbook(str(tmp), options)
+            wb.set_properties({"title": f"{unit}台账变化对照", "comments": "由 ledgerkit 生成"})
             styles = _ChangeStyles(wb)
             _write_summary(wb.add_worksheet(SUMMARY_SHEET), styles, c, unit)
             _write_detail(wb.add_worksheet(DETAIL_SHEET), styles, c)
-            wb.close(str(tmp))
-    except LedgerkitError:
-        raise
-    except OSError as exc:
-        raise _unwritable(out_path, exc) from None
-    except ValueError as exc:  # the library refuses what Excel cannot hold
-        raise LedgerkitError(f"无法写入“{out_path.name}”：{exc}。请检查输出文件夹。") from None
+            wb.close()
+    except (OSError, FileCreateError) as exc:
+        reason = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        if isinstance(reason, PermissionError):
+            raise LedgerkitError(
+                f"无法写入“{out_path.name}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。"
+            ) from None
+        why = getattr(reason, "strerror", None) or str(reason)
+        raise LedgerkitError(f"无法写入“{out_path}”：{why}。请检查输出文件夹。") from None
     return out_path
 
 
 class _ChangeStyles:
     def __init__(self, wb: Any) -> None:
-        def font(size: float) -> Any:
-            return wb.add_format().set_font_name("宋体").set_font_size(size)
-
-        def cell() -> Any:
-            return font(10).set_border("thin").set_text_wrap().set_vertical_align("vcenter")
-
-        self.title = font(16).set_bold().set_align("center").set_vertical_align("vcenter")
-        self.line = font(11)
-        self.header = cell().set_bold().set_align("center").set_background_color("#DDEBF7")
-        self.text = cell()
-        self.center = cell().set_align("center")
-        self.flag = cell().set_background_color("#FFC7CE").set_font_color("#9C0006")
-        self.flag_center = (
-            cell().set_align("center").set_background_color("#FFC7CE").set_font_color("#9C0006")
+        base = {"font_name": "宋体", "font_size": 10}
+        cell = {**base, "border": 1, "text_wrap": True, "valign": "vcenter"}
+        red = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+        self.title = wb.add_format(
+            {**base, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
         )
+        self.line = wb.add_format({**base, "font_size": 11})
+        self.header = wb.add_format({**cell, "bold": True, "align": "center", "bg_color": "#DDEBF7"})
+        self.text = wb.add_format(cell)
+        self.center = wb.add_format({**cell, "align": "center"})
+        self.flag = wb.add_format({**cell, **red})
+        self.flag_center = wb.add_format({**cell, **red, "align": "center"})
 
 
 def _write_summary(ws: Any, st: _ChangeStyles, c: Comparison, unit: str) -> None:
     for col, width in enumerate((22, 12, 12, 46)):
-        ws.set_column_width(col, width)
+        ws.set_column(col, col, width)
     ws.merge_range(0, 0, 0, 3, f"{unit}整改台账变化对照", st.title)
-    ws.set_row_height(0, 30)
+    ws.set_row(0, 30)
     ws.write(1, 0, summary_line(c), st.line)
     ws.write(
         2,
@@ -775,7 +780,7 @@ def _delta(d: int) -> str:
 
 def _write_detail(ws: Any, st: _ChangeStyles, c: Comparison) -> None:
     for col, (_h, width) in enumerate(DETAIL_HEADERS):
-        ws.set_column_width(col, width)
+        ws.set_column(col, col, width)
     ws.write_row(0, 0, [h for h, _w in DETAIL_HEADERS], st.header)
     r = 0
     for k in KINDS:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -415,3 +417,39 @@ def test_summary_line_with_nothing(tmp_path) -> None:
     a = _one(tmp_path, "a.xlsx", [_row("建立制度")])
     c = compare_files(a, a, as_of=date(2025, 1, 1))
     assert summary_line(c).startswith("与上次（") and summary_line(c).endswith("无变化1条。")
+
+
+# ---- as a user runs it -----------------------------------------------------------------------------
+
+
+def _ledgerkit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ledgerkit", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cli(pair, tmp_path) -> None:
+    old, new, _ = pair
+    proc = _ledgerkit("compare", str(old), str(new), "--json", "-o", str(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["counts"]["removed"] == 2 and (tmp_path / CHANGES_FILENAME).is_file()
+    same = _ledgerkit("compare", str(old), str(old), "--as-of", "2025-02-01")
+    assert same.returncode == 0, same.stderr
+    assert same.stdout.startswith("与上次（2025年2月1日）相比：无变化108条。")
+    for args, sentence in [
+        ((str(old), str(tmp_path / "无.xlsx")), "找不到文件“无.xlsx”。请检查路径。"),
+        ((str(old), str(new), "--as-of", "2025-2-30"), "--as-of 的日期“2025-2-30”无效"),
+    ]:
+        proc = _ledgerkit("compare", *args)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.startswith(sentence) and proc.stderr.count("\n") == 1, proc.stderr
+
+
+def test_output_folder_that_is_a_file(pair, tmp_path, capsys) -> None:
+    old, new, _ = pair
+    blocker = tmp_path / "输出"
+    blocker.write_text("", encoding="utf-8")
+    assert compare_command(old, new, None, blocker, False, None) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("无法写入") and "\n" not in err
