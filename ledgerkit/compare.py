@@ -607,7 +607,7 @@ def describe(ch: Change) -> str:
         if ch.before is not None or ch.after is not None
         else ""
     )
-    return f"[{KIND_NAMES[ch.kind]}] {where}“{short}”{values}"
+    return f"[{KIND_NAMES[ch.kind]}] {where} “{short}”{values}"
 
 
 CHANGES_FILENAME = "变化对照.xlsx"
