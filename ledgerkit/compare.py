@@ -581,15 +581,19 @@ def report_lines(c: Comparison, limit: int = 20) -> list[str]:
     ]
     if c.new.as_of < c.old.as_of:
         lines.append("注意：本次台账的日期早于上次，请确认两个文件的先后顺序没有写反。")
+    return lines + red_flag_lines(c, limit)
+
+
+def red_flag_lines(c: Comparison, limit: int = 20) -> list[str]:
+    """需要关注：… and the first ``limit`` red flags, one a line; [] when there is none (for a mail body too)."""
     flags = c.red_flags
-    if flags:
-        counts = c.counts
-        named = "、".join(f"{KIND_NAMES[k]}{counts[k]}条" for k in KINDS if k in RED_FLAGS and counts[k])
-        lines.append(f"需要关注：{named}。")
-        for ch in flags[:limit]:
-            lines.append("  " + describe(ch))
-        if len(flags) > limit:
-            lines.append(f"  ……另有 {len(flags) - limit} 条，见变化对照表或 --json。")
+    if not flags:
+        return []
+    counts = c.counts
+    named = "、".join(f"{KIND_NAMES[k]}{counts[k]}条" for k in KINDS if k in RED_FLAGS and counts[k])
+    lines = [f"需要关注：{named}。", *("  " + describe(ch) for ch in flags[:limit])]
+    if len(flags) > limit:
+        lines.append(f"  ……另有 {len(flags) - limit} 条，见变化对照表或 --json。")
     return lines
 
 
@@ -741,32 +745,7 @@ def _write_summary(ws: Any, st: _ChangeStyles, c: Comparison, unit: str) -> None
         ws.write(r, 3, KIND_HINTS[k], st.text)
     r += 2
     ws.write_row(r, 0, ["指标", "上次", "本次", "变化"], st.header)
-    a, b = c.old.summary, c.new.summary
-    rows: list[tuple[str, object, object, str]] = [
-        ("具体问题（个）", a.issues, b.issues, _delta(b.issues - a.issues)),
-        ("已完成整改的具体问题（个）", a.issues_done, b.issues_done, _delta(b.issues_done - a.issues_done)),
-        (
-            "具体问题完成率",
-            formats.percent(a.issues_done, a.issues),
-            formats.percent(b.issues_done, b.issues),
-            "",
-        ),
-        ("整改措施（条）", a.measures, b.measures, _delta(b.measures - a.measures)),
-        (
-            "已完成的整改措施（条）",
-            a.measures_done,
-            b.measures_done,
-            _delta(b.measures_done - a.measures_done),
-        ),
-        (
-            "整改措施完成率",
-            formats.percent(a.measures_done, a.measures),
-            formats.percent(b.measures_done, b.measures),
-            "",
-        ),
-        ("逾期未完成的措施（条）", len(a.overdue), len(b.overdue), _delta(len(b.overdue) - len(a.overdue))),
-    ]
-    for label, before, after, delta in rows:
+    for label, before, after, delta in figure_rows(c):
         r += 1
         ws.write(r, 0, label, st.text)
         ws.write(r, 1, before, st.center)
@@ -774,8 +753,43 @@ def _write_summary(ws: Any, st: _ChangeStyles, c: Comparison, unit: str) -> None
         ws.write(r, 3, delta, st.text)
 
 
+def figure_rows(c: Comparison) -> list[tuple[str, int | str, int | str, str]]:
+    """(指标, 上次, 本次, 变化) of both versions: for 变化汇总, and the 汇总 sheet's "与上次相比" block."""
+    a, b = c.old.summary, c.new.summary
+
+    def counted(label: str, before: int, after: int) -> tuple[str, int, int, str]:
+        return (label, before, after, _delta(after - before))
+
+    return [
+        counted("具体问题（个）", a.issues, b.issues),
+        counted("已完成整改的具体问题（个）", a.issues_done, b.issues_done),
+        (
+            "具体问题完成率",
+            formats.percent(a.issues_done, a.issues),
+            formats.percent(b.issues_done, b.issues),
+            "",
+        ),
+        counted("整改措施（条）", a.measures, b.measures),
+        counted("已完成的整改措施（条）", a.measures_done, b.measures_done),
+        (
+            "整改措施完成率",
+            formats.percent(a.measures_done, a.measures),
+            formats.percent(b.measures_done, b.measures),
+            "",
+        ),
+        counted("逾期未完成的措施（条）", len(a.overdue), len(b.overdue)),
+    ]
+
+
 def _delta(d: int) -> str:
     return f"增加{d}" if d > 0 else f"减少{-d}" if d < 0 else "持平"
+
+
+def add_changes_sheet(wb: Any, c: Comparison, name: str = DETAIL_SHEET) -> Any:
+    """A 变化明细 sheet in any xlsxwriter workbook (the cleaned workbook's 变化 sheet for ``--since``)."""
+    ws = wb.add_worksheet(name)
+    _write_detail(ws, _ChangeStyles(wb), c)
+    return ws
 
 
 def _write_detail(ws: Any, st: _ChangeStyles, c: Comparison) -> None:

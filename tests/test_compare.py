@@ -453,3 +453,28 @@ def test_output_folder_that_is_a_file(pair, tmp_path, capsys) -> None:
     assert compare_command(old, new, None, blocker, False, None) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("无法写入") and "\n" not in err
+
+
+def test_pieces_for_report_since_and_watch(pair, tmp_path) -> None:
+    """What `report --since` and watch will use: a 变化 sheet in another workbook, the JSON lists, mail lines."""
+    import xlsxwriter
+    from openpyxl import load_workbook
+
+    from ledgerkit.compare import add_changes_sheet, changes_as_dict, figure_rows, red_flag_lines
+
+    old, new, _ = pair
+    c = compare_files(old, new)
+    path = tmp_path / "other.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("整改台账")
+    add_changes_sheet(wb, c, "变化")
+    wb.close()
+    sheet = load_workbook(path)["变化"]
+    assert sheet.max_row == 1 + sum(n for k, n in c.counts.items() if k != "unchanged")
+    data = changes_as_dict(c)
+    assert list(data) == ["counts", *KINDS] and data["counts"] == c.counts
+    lines = red_flag_lines(c, limit=2)
+    assert lines[0].startswith("需要关注：") and len(lines) == 4 and lines[-1].startswith("  ……另有 4 条")
+    assert red_flag_lines(compare_files(old, old)) == []
+    rows = {label: (a, b) for label, a, b, _d in figure_rows(c)}
+    assert rows["整改措施（条）"] == (108, 109) and rows["具体问题完成率"] == ("80.6%", "75.7%")
