@@ -93,6 +93,9 @@ ISSUE_RATIO = 0.8
 PARENT_RATIO = 0.8
 ALL_PAIRS = 256  # up to this many candidate pairs in a bucket, score them all; beyond, index them
 TOP_CANDIDATES = 8  # per text, the candidates sharing the most bigrams that get scored
+# Near texts are scored on their first characters only: difflib's time grows with the product of
+# the lengths, and a measure or title is a sentence or two (a 30,000-character cell would take seconds).
+NEAR_CHARS = 1000
 
 IssueId = tuple[str, str, str]
 T = TypeVar("T")
@@ -370,7 +373,7 @@ def near_pairs(
     """
     if not olds or not news:
         return []
-    old_texts = [text(o) for o in olds]
+    old_texts = [text(o)[:NEAR_CHARS] for o in olds]
     if len(olds) * len(news) <= ALL_PAIRS:
         candidates: Callable[[str], Iterable[int]] = lambda _t: range(len(olds))  # noqa: E731
     else:
@@ -378,7 +381,7 @@ def near_pairs(
     scored: list[tuple[float, int, int]] = []
     sm = SequenceMatcher(None, autojunk=False)
     for j, n in enumerate(news):
-        t = text(n)
+        t = text(n)[:NEAR_CHARS]
         sm.set_seq2(t)  # the matcher caches what it learns about seq2: set it once per NEW text
         for i in candidates(t):
             sm.set_seq1(old_texts[i])
