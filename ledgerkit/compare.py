@@ -651,6 +651,9 @@ def compare_command(
 # ---- 变化对照.xlsx ------------------------------------------------------------------------------
 
 SUMMARY_SHEET = "变化汇总"
+LINE_POINTS = 15.0  # one line of 11-point 宋体
+DETAIL_LINE_POINTS = 13.5  # one line of 10-point 宋体
+SUMMARY_LINE_CHARS = 44  # CJK characters per line across 变化汇总's four columns
 DETAIL_SHEET = "变化明细"
 DETAIL_HEADERS: tuple[tuple[str, float], ...] = (
     ("变化", 14),
@@ -710,7 +713,7 @@ class _ChangeStyles:
         self.title = wb.add_format(
             {**base, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
         )
-        self.line = wb.add_format({**base, "font_size": 11})
+        self.line = wb.add_format({**base, "font_size": 11, "text_wrap": True, "valign": "vcenter"})
         self.header = wb.add_format({**cell, "bold": True, "align": "center", "bg_color": "#DDEBF7"})
         self.text = wb.add_format(cell)
         self.center = wb.add_format({**cell, "align": "center"})
@@ -723,19 +726,15 @@ def _write_summary(ws: Any, st: _ChangeStyles, c: Comparison, unit: str) -> None
         ws.set_column(col, col, width)
     ws.merge_range(0, 0, 0, 3, f"{unit}整改台账变化对照", st.title)
     ws.set_row(0, 30)
-    ws.write(1, 0, summary_line(c), st.line)
-    ws.write(
-        2,
-        0,
-        f"上次：{Path(c.old.file).name}，{formats.cn_date(c.old.as_of)}（取自{c.old.as_of_from}）",
-        st.line,
-    )
-    ws.write(
-        3,
-        0,
-        f"本次：{Path(c.new.file).name}，{formats.cn_date(c.new.as_of)}（取自{c.new.as_of_from}）",
-        st.line,
-    )
+    lines = [
+        summary_line(c),
+        f"上次：{Path(c.old.file).name}，{formats.cn_date(c.old.as_of)}（日期取自{c.old.as_of_from}）",
+        f"本次：{Path(c.new.file).name}，{formats.cn_date(c.new.as_of)}（日期取自{c.new.as_of_from}）",
+    ]
+    for r, text in enumerate(lines, start=1):
+        ws.merge_range(r, 0, r, 3, text, st.line)
+        ws.set_row(r, LINE_POINTS * max(1, -(-len(text) // SUMMARY_LINE_CHARS)))
+    _print_setup(ws, landscape=False)
     r = 5
     ws.write_row(r, 0, ["变化", "条数", "", "说明"], st.header)
     counts = c.counts
@@ -819,8 +818,33 @@ def _write_detail(ws: Any, st: _ChangeStyles, c: Comparison) -> None:
                 ch.new_cell or "",
             ]
             ws.write_row(r, 0, [_cut(v) for v in values], fmt)
+            ws.set_row(r, _height(values))  # LibreOffice and printing do not size wrapped rows
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(DETAIL_HEADERS) - 1)
+    ws.repeat_rows(0)
+    _print_setup(ws, landscape=True)
+
+
+def _print_setup(ws: Any, landscape: bool) -> None:
+    """A4, one page wide: the sheets are read on paper at the 巡察办 too."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+def _height(values: list[str]) -> float:
+    """Points for a 变化明细 row: its cell with the most wrapped lines (CJK characters two units wide)."""
+    most = 1
+    for text, (_h, width) in zip(values, DETAIL_HEADERS, strict=True):
+        per_line = max(int(width) - 1, 1)
+        lines = sum(max(1, -(-_units(part) // per_line)) for part in text.split("\n"))
+        most = max(most, lines)
+    return min(DETAIL_LINE_POINTS * most + 3, 409.0)  # 409: Excel's highest row
+
+
+def _units(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _cut(text: str) -> str:
