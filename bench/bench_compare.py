@@ -5,7 +5,8 @@
 Week 1 is bench/make_ledger.py's ledger; week 2 is the same ledger a week later, written here:
 5% of the measures newly done (some back-dated), 2% of deadlines moved, 1% deleted, 1% added,
 2% of measure texts lightly edited, 1% of issue titles lightly edited (these take the tolerant
-paths), and the sheet's second half moved before its first. Each figure is the median wall time
+paths), and the sheet's second half moved before its first. A further row compares week 1 with
+itself with every text and issue title edited (the worst case for matching). Each figure is the median wall time
 of --repeat runs in this process (imports excluded); the goal is compare ≤ 2× reading both.
 """
 
@@ -64,6 +65,24 @@ def make_week_two(path: Path, measures: int) -> Path:
     return path
 
 
+def _all_edited(ledger):
+    """The worst case for matching: week 1 with every measure text and every issue title lightly
+    edited, so no key survives and every measure goes through the near steps."""
+    from copy import copy
+
+    from ledgerkit.text import fold
+
+    out = copy(ledger)
+    out.measures = []
+    for m in ledger.measures:
+        e = copy(m)
+        e.measure = m.measure.replace("加强", "强化")
+        e.issue = m.issue + "项"
+        e.measure_key, e.issue_key = fold(e.measure), fold(e.issue)
+        out.measures.append(e)
+    return out
+
+
 def timed(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -92,6 +111,8 @@ def main() -> None:
         pure = timed(lambda: compare(old, new, old_as_of, new_as_of), args.repeat)
         whole = timed(lambda: compare_files(old_path, new_path, new_as_of), args.repeat)
         c = compare(old, new, old_as_of, new_as_of)
+        worst = _all_edited(old)
+        edited = timed(lambda: compare(old, worst, old_as_of, new_as_of), args.repeat)
         xlsx = timed(lambda: write_changes_workbook(c, Path(tmp) / "变化对照.xlsx"), args.repeat)
     how = {h: sum(p.how == h for p in c.matching.pairs) for h in ("exact", "loose", "near")}
     print(f"{len(old.measures)} vs {len(new.measures)} measures, median of {args.repeat}")
@@ -101,6 +122,7 @@ def main() -> None:
         ("read both (pipeline.load × 2)", read),
         ("compare (match + classify + both summaries)", pure),
         ("compare_files (read both + compare)", whole),
+        ("compare, every text and issue title edited", edited),
         ("write 变化对照.xlsx", xlsx),
     ]
     for name, seconds in rows:
