@@ -158,6 +158,32 @@ def report(
     sys.exit(report_command(path, out, parse_as_of(as_of), config, no_notice, as_json, list(mail_to)))
 
 
+@app.command(
+    help="对照同一台账的两个版本：新完成、新增、删除、整改时限推后等变化。\n\n"
+    "退出码 0 没有需要关注的变化；1 有删除、整改时限推后、由已完成改为未完成、完成时间早于上次台账日期的措施；"
+    f"2 无法读取。\n\nOLD：上次的{LEDGER}，也可以是 ledgerkit 写出的清洗台账\n\nNEW：本次的{LEDGER}"
+)
+@path_argument("old")
+@path_argument("new")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="日期",
+    help="本次台账的日期 YYYY-MM-DD，默认取其填报时间，没有则取文件修改日期",
+)
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), metavar="文件夹", help="把“变化对照.xlsx”写到此文件夹"
+)
+@json_option
+@config_option
+def compare(
+    old: Path, new: Path, as_of: str | None, out: Path | None, as_json: bool, config: Path | None
+) -> None:
+    from .compare import compare_command
+
+    sys.exit(compare_command(old, new, parse_as_of(as_of) if as_of else None, out, as_json, config))
+
+
 @app.command(help="把文件作为附件发送邮件，并在第一个附件旁保存 .eml。\n\nFILES：要发送的文件")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILES...")
 @click.option("--to", multiple=True, required=True, metavar="邮箱", help="收件人（可重复）")
