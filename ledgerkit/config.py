@@ -38,6 +38,10 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "public": bool,
         "self_assessment": bool,
         "next_steps": str,
+        "overview": str,  # 一、整改工作开展情况: how the rectification was organised, in the office's words
+        "layout": str,  # "three_parts" (default) | "one_part"
+        "rules_made": int,  # 制定制度 N 项, checked by the office (else detected and marked 【请核对】)
+        "rules_revised": int,  # 修订制度 N 项
         "label": str,
         "title": str,
         "legal_basis": str,

@@ -1,13 +1,15 @@
 """How the notice looks in Word: styles, page, page numbers, and the XML python-docx lacks.
 
 The look lives in ``templates/notice.docx`` (styles GwTitle, GwSubtitle, GwBody, GwH1, GwH2, the
-A4 page with the 22×28 grid, odd/even page-number footers), so an office can change fonts or margins
-in Word. ``build_template`` makes that file; ``render`` opens it, empties the body and writes a
-:class:`ledgerkit.notice.Notice` into it. Values follow docs/notice-format.md (GB/T 9704-2012).
+A4 page with 22 lines of 28 characters, odd/even page-number footers), so an office can change fonts
+or margins in Word. ``build_template`` makes that file; ``render`` opens it, empties the body and
+writes a :class:`ledgerkit.notice_model.Notice` into it. It knows nothing of ledgers or wording.
+Values follow GB/T 9704-2012 as docs/notice-format.md states them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,10 +22,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from .notice_model import Notice, Span, text_width
+
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
-
-    from .notice import Notice, Span
 
 # Fonts by level (w:eastAsia names as Windows offices have them installed).
 TITLE_FONT = "方正小标宋简体"
@@ -38,10 +40,15 @@ PAGE_PT = 14  # 四号
 LINE_PT = 28.95  # exact; 22 lines fill the 225 mm text block (w:line="579")
 TITLE_LINE_PT = 35
 
-# 22 lines × 28 characters: w:docGrid, valid only while Normal is 16 pt.
-GRID_TYPE = "linesAndChars"
+# 22 lines × 28 characters. A line grid (22 lines of 28.95 pt) and characters condensed by 0.25 pt:
+# 16 − 0.25 = 15.75 pt a character, 28 × 15.75 = 441 pt within the 442.2 pt line. A character grid
+# (linesAndChars, charSpace −849: 15.79 pt cells) gives 28 in Word and WPS, but LibreOffice puts a
+# 16 pt character that is wider than its cell into two cells: 14 characters a line, twice the pages.
+# Condensing gives 28 in all three, and Word with or without the grid never gets to 29.
+GRID_TYPE = "lines"
 GRID_LINE_PITCH = "579"
-GRID_CHAR_SPACE = "-849"
+GRID_CHAR_SPACE = "0"
+CONDENSE_TWIPS = -5  # w:spacing in twentieths of a point: −0.25 pt between characters
 
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -103,6 +110,20 @@ def set_snap_to_grid(pPr: Any, on: bool) -> None:
             *("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
         )
     el.set(qn("w:val"), "1" if on else "0")
+
+
+def set_char_spacing(rPr: Any, twentieths: int) -> None:
+    """Expand or condense the space between characters (w:spacing, twentieths of a point)."""
+    el = rPr.find(qn("w:spacing"))
+    if el is None:
+        el = OxmlElement("w:spacing")
+        rPr.insert_element_before(
+            el,
+            *("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect"),
+            *("w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang"),
+            *("w:eastAsianLayout", "w:specVanish", "w:oMath"),
+        )
+    el.set(qn("w:val"), str(twentieths))
 
 
 def set_doc_grid(sectPr: Any, grid_type: str, line_pitch: str, char_space: str) -> None:
@@ -190,6 +211,7 @@ def _setup_normal(doc: DocumentObject) -> None:
     rPr = normal.element.get_or_add_rPr()
     set_cjk_font(rPr, BODY_FONT)
     set_east_asian_lang(rPr)
+    set_char_spacing(rPr, CONDENSE_TWIPS)
     pf = normal.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(LINE_PT)
@@ -225,6 +247,7 @@ def ensure_styles(doc: DocumentObject) -> None:
     if new:
         style.font.size = Pt(TITLE_PT)
         set_cjk_font(style.element.get_or_add_rPr(), TITLE_FONT)
+        set_char_spacing(style.element.get_or_add_rPr(), 0)  # the title is off the grid, at full width
         pf = style.paragraph_format
         pf.alignment = WD_ALIGN_PARAGRAPH.CENTER
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -245,6 +268,24 @@ def _setup_page(doc: DocumentObject) -> None:
     s.footer_distance = Mm(FOOTER_MM)
     s.different_first_page_header_footer = False  # page 1 shows its number too
     set_doc_grid(s._sectPr, GRID_TYPE, GRID_LINE_PITCH, GRID_CHAR_SPACE)
+
+
+OLD_GRID = ("linesAndChars", "579", "-849")  # what ledgerkit wrote before the condensed line
+
+
+def upgrade_grid(doc: DocumentObject) -> None:
+    """An office's copy of the old shipped template gets the grid LibreOffice lays out at 28 too.
+
+    Only the exact old values are changed: a grid the office set itself is the office's.
+    """
+    s = doc.sections[0]
+    grid = s._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        return
+    values = tuple(grid.get(qn(a)) for a in ("w:type", "w:linePitch", "w:charSpace"))
+    if values == OLD_GRID:
+        set_doc_grid(s._sectPr, GRID_TYPE, GRID_LINE_PITCH, GRID_CHAR_SPACE)
+        set_char_spacing(doc.styles["Normal"].element.get_or_add_rPr(), CONDENSE_TWIPS)
 
 
 def ensure_page_numbers(doc: DocumentObject) -> None:
@@ -295,6 +336,7 @@ def open_template(template: Path | None) -> DocumentObject:
         _clear_body(doc)
         ensure_styles(doc)  # an edited template missing a style still renders
         ensure_page_numbers(doc)
+        upgrade_grid(doc)
         return doc
     return build_template()
 
@@ -354,7 +396,7 @@ def render(notice: Notice, template: Path | None, target: Path) -> None:
         p = doc.add_paragraph(style=KIND_STYLES.get(para.kind, STYLE_BODY))
         if para.kind in KEEP_WITH_NEXT:
             p.paragraph_format.keep_with_next = True
-        _add_spans(p, para.spans)
+        _add_spans(p, para.spans, breakable_words=True)
     _add_signature(doc, notice)
     props = doc.doc.core_properties
     props.title = "".join(s.text for line in notice.title for s in line)
@@ -374,20 +416,31 @@ def _add_title(doc: _Appender, notice: Notice) -> None:
 
 
 def _add_signature(doc: _Appender, notice: Notice) -> None:
-    """署名 and 成文日期 by GB/T 9704 §7.3.5: sealed (default) or unsealed layout."""
-    sig_w = text_width("".join(s.text for s in notice.signature))
+    """署名 and 成文日期 by GB/T 9704 §7.3.5.
+
+    Unsealed (default, §7.3.5.2): one empty line, the 署名 右空二字, the date on the next line
+    starting two characters right of the 署名's first character; a date longer than that is set
+    右空二字 and the 署名 moves left to keep the two characters. Sealed (§7.3.5.1): two empty
+    lines for the seal, the date 右空四字, the 署名 centred over the date, never closer than two
+    characters to the margin. A long 署名 comes in lines already broken at word units.
+    """
+    sig_w = max((text_width("".join(s.text for s in line)) for line in notice.signature), default=0)
     date_w = text_width(notice.date)
     for _ in range(2 if notice.sealed else 1):
         doc.add_paragraph()
-    if notice.sealed:  # date 右空四字; 署名 centred over the date
-        sig_indent = max(4 + (date_w - sig_w) / 2, 0)
+    if notice.sealed:
         date_indent = 4.0
-    else:  # 署名 右空二字; the date starts two characters right of the 署名
-        sig_indent = 2.0
-        date_indent = max(sig_w - date_w, 0)
+        sig_indent = max(4 + (date_w - sig_w) / 2, 2)
+    else:
+        sig_indent, date_indent = 2.0, sig_w - date_w
+        if date_indent < 2:
+            date_indent, sig_indent = 2.0, 4 + date_w - sig_w
     sig = doc.add_paragraph()
     _place_right(sig, sig_indent)
-    _add_spans(sig, notice.signature)
+    for i, line in enumerate(notice.signature):
+        if i:
+            sig.add_run().add_break()
+        _add_spans(sig, line)
     date = doc.add_paragraph(notice.date)
     _place_right(date, date_indent)
 
@@ -398,14 +451,20 @@ def _place_right(p: Paragraph, chars: float) -> None:
     pf.right_indent = Pt(BODY_PT * chars)
 
 
-def text_width(text: str) -> float:
-    """Width in full-width characters: ASCII counts half."""
-    return sum(0.5 if ord(ch) < 0x7F else 1 for ch in text)
+# A run of Latin letters, digits and URL punctuation too long to sit inside one line's space;
+# Word breaks such a "word" nowhere and lets it run past the margin.
+_LONG_WORD = re.compile(r"[\x21-\x7e]{24,}")
+_BREAK_AFTER = re.compile(r"(?<=[@./_\-])(?=.)")
 
 
-def _add_spans(p: Paragraph, spans: Sequence[Span]) -> None:
+def breakable(text: str) -> str:
+    """Long e-mail addresses and links get break opportunities (U+200B) after @ . / _ -."""
+    return _LONG_WORD.sub(lambda m: _BREAK_AFTER.sub("\u200b", m.group()), text)
+
+
+def _add_spans(p: Paragraph, spans: Sequence[Span], breakable_words: bool = False) -> None:
     for span in spans:
-        run = p.add_run(span.text)
+        run = p.add_run(breakable(span.text) if breakable_words else span.text)
         if span.bold:
             run.bold = True
         if span.placeholder:

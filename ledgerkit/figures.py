@@ -1,17 +1,21 @@
-"""The figures of a ledger, by the counting rules of docs/ledger-domain.md.
+"""The figures of a ledger, by the counting rules of docs/ledger-domain.md: counts of issues,
+measures and statuses, and the rules (制度) made and revised.
 
 One computation feeds ``summary --json``, the 汇总 sheet and the notice, so the numbers a
-notice publishes are by construction the ledger's.
+notice publishes are by construction the ledger's. Counting per status within one issue (the
+notice's self-assessment line) and detecting rules (制定/修订制度) live here too.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
 from . import formats
 from .model import DONE, STATUSES, Ledger, Measure
+from .text import fold
 
 DUE_SOON_DAYS = 14
 
@@ -72,6 +76,33 @@ class IssueFigures:
 
 
 @dataclass(slots=True)
+class RuleTitle:
+    """One rule (制度) the ledger says was made or revised, and the cell that says so."""
+
+    title: str  # with its 《》
+    kind: str  # "made" | "revised"
+    sheet: str
+    cell: str
+
+
+@dataclass(slots=True)
+class RuleFigures:
+    """制定制度 / 修订制度: counted from a rules column, else detected in the progress texts."""
+
+    made: int = 0
+    revised: int = 0
+    titles: list[RuleTitle] = field(default_factory=list)
+    source: str = "progress"  # "column" (the ledger's own rules column) | "progress" (detected)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "made": self.made,
+            "revised": self.revised,
+            "titles": [{"title": t.title, "kind": t.kind} for t in self.titles],
+        }
+
+
+@dataclass(slots=True)
 class Summary:
     file: str
     as_of: date
@@ -90,6 +121,7 @@ class Summary:
     by_department: list[Group]
     by_leader: list[Group]
     items: list[IssueFigures] = field(default_factory=list, repr=False)
+    rules: RuleFigures = field(default_factory=RuleFigures)
 
     def as_dict(self) -> dict[str, Any]:
         """The ``summary --json`` contract."""
@@ -113,6 +145,7 @@ class Summary:
             ],
             "by_department": [_owner_group(g, "department") for g in self.by_department],
             "by_leader": [_owner_group(g, "leader") for g in self.by_leader],
+            "rules": self.rules.as_dict(),
         }
 
 
@@ -175,6 +208,7 @@ def summarise(ledger: Ledger, as_of: date, unit: str = "") -> Summary:
         by_department=_by_owner(measures, "department", as_of),
         by_leader=_by_owner(measures, "leader", as_of),
         items=items,
+        rules=count_rules(ledger),
     )
 
 
@@ -238,3 +272,121 @@ def _by_owner(measures: list[Measure], attr: str, as_of: date) -> list[Group]:
         elif m.deadline_date is not None and m.deadline_date < as_of:
             g.overdue += 1
     return list(groups.values())
+
+
+# ---- per status within one issue ------------------------------------------------------------
+
+
+def status_tally(words: list[str]) -> list[tuple[str, int]]:
+    """How many measures of one issue stand at each status, canonical statuses in report order.
+
+    ``words`` is each measure's status as the ledger states it (canonical or as written).
+    """
+    counts: dict[str, int] = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    order = {s: i for i, s in enumerate(STATUSES)}
+    return sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order)))
+
+
+# ---- rules made and revised (制定制度 / 修订制度) ----------------------------------------------
+
+RULE_HEADERS = (
+    "制度建设",
+    "建章立制",
+    "制定修订制度",
+    "制定制度",
+    "建立制度",
+    "制度成果",
+    "完善制度",
+    "制度",
+)
+MADE_VERBS = ("制定", "出台", "印发", "建立")
+REVISED_VERBS = ("修订", "完善", "修改")
+# A verb, a few characters that are not punctuation (了, 并, 下发, 了新的), then one or more 《titles》.
+_RULE_RUN = re.compile(
+    "(" + "|".join(MADE_VERBS + REVISED_VERBS) + r")[^，。；;,.、《》！？：:\n]{0,6}?"
+    r"((?:《[^《》\n]{1,60}》[、和及与，,]?)+)"
+)
+_TITLE = re.compile(r"《[^《》\n]{1,60}》")
+
+
+def rules_column(ledger: Ledger) -> str | None:
+    """The header of the ledger's own rules column (an extra column about 制度), if it has one."""
+    for header in ledger.extra_headers:
+        key = fold(header)
+        if any(key == fold(h) or (fold(h) in key and len(key) <= 8) for h in RULE_HEADERS):
+            return header
+    return None
+
+
+def _kind_of(text: str) -> str:
+    """A rules-column cell without a verb before its title: revised only if it says so."""
+    revised = any(v in text for v in REVISED_VERBS)
+    return "revised" if revised and not any(v in text for v in MADE_VERBS) else "made"
+
+
+def _detected(text: str) -> dict[str, str]:
+    """title -> kind for each 《title》 run following a made or revised verb."""
+    out: dict[str, str] = {}
+    for match in _RULE_RUN.finditer(text):
+        kind = "revised" if match.group(1) in REVISED_VERBS else "made"
+        for title in _TITLE.findall(match.group(2)):
+            out.setdefault(title, kind)
+    return out
+
+
+def count_rules(ledger: Ledger) -> RuleFigures:
+    """Rules made and revised, each title once: from the rules column, else from progress texts.
+
+    In progress texts a title counts when it follows 制定/出台/印发/建立 (made) or 修订/完善/修改
+    (revised) within a few characters: "制定了《考勤制度》《请休假制度》" is two made;
+    "学习了《条例》" is none. In a rules column every title counts (a cell without 《》 lists its
+    rules separated by 、 or ；). A notice states these only in a sentence marked for checking.
+    """
+    column = rules_column(ledger)
+    found: dict[str, RuleTitle] = {}
+    seen_rows: set[tuple[str, int]] = set()
+    for m in ledger.measures:
+        if column is not None:
+            if (m.sheet, m.row) in seen_rows:  # a cell split into several measures counts once
+                continue
+            seen_rows.add((m.sheet, m.row))
+            text = m.extras.get(column, "")
+            kinds = _detected(text)
+            titles = _TITLE.findall(text) or [t.strip() for t in re.split(r"[、；;\n]+", text) if t.strip()]
+            for title in titles:
+                kind = kinds.get(title, _kind_of(text))
+                found.setdefault(fold(title), RuleTitle(title, kind, m.sheet, _extra_cell(ledger, m, column)))
+            continue
+        if not m.progress:
+            continue
+        src = ledger.source(m, "progress")
+        where = (src.sheet, src.cell) if src is not None else (m.sheet, "")
+        for title, kind in _detected(m.progress).items():
+            found.setdefault(fold(title), RuleTitle(title, kind, *where))
+    titles = list(found.values())
+    return RuleFigures(
+        made=sum(t.kind == "made" for t in titles),
+        revised=sum(t.kind == "revised" for t in titles),
+        titles=titles,
+        source="progress" if column is None else "column",
+    )
+
+
+def _extra_cell(ledger: Ledger, m: Measure, header: str) -> str:
+    for info in ledger.sheets:
+        if info.name == m.sheet:
+            col = next((c for c, h in info.headers.items() if h == header), None)
+            return f"{col}{m.row}" if col else ""
+    return ""
+
+
+def rules_rows(summary: Summary) -> list[tuple[str, str, str, str]]:
+    """The rules as the 汇总 sheet lists them: (类别, 制度名称, 工作表, 单元格), made first.
+
+    For the summary-sheet writer; the notice states only the two counts.
+    """
+    words = {"made": "制定", "revised": "修订"}
+    ordered = sorted(summary.rules.titles, key=lambda t: t.kind != "made")
+    return [(words[t.kind], t.title, t.sheet, t.cell) for t in ordered]

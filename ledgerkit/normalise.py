@@ -384,7 +384,7 @@ def header_field(header: Header, c: int) -> str:
     return next((f for f, col in header.columns.items() if col == c), header.texts.get(c, ""))
 
 
-def split_measures(measures: list[Measure]) -> list[Measure]:
+def split_measures(measures: list[Measure], ledger: Ledger | None = None) -> list[Measure]:
     """An issue in one row whose measure cell lists numbered measures: one record each."""
     rows_per_issue: dict[tuple[str, str, str], int] = {}
     for m in measures:
@@ -396,11 +396,15 @@ def split_measures(measures: list[Measure]) -> list[Measure]:
             out.append(m)
             continue
         progress = split_numbered(m.progress) if m.progress else []
+        src = ledger.source(m, "progress") if ledger is not None else m.origins.get("progress")
+        whole = Source(m.sheet, src.cell if src is not None else "", m.progress)
         for k, text in enumerate(parts, start=1):
             piece = _copy(m)
             piece.measure, piece.part = text, k
             if len(progress) == len(parts):
                 piece.progress = progress[k - 1]
+                # the whole cell, lead-in and numbering included, for the notice to print once
+                piece.origins.setdefault("progress", whole)
             out.append(piece)
     return out
 
@@ -442,7 +446,7 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
         )
     if raw.file_format == "xlsm":
         notes.append(_macro_note(ledger))
-    ledger.measures = split_measures(ledger.measures)
+    ledger.measures = split_measures(ledger.measures, ledger)
     for m in ledger.measures:
         m.measure_key = fold(m.measure)
     with_measures = {m.issue_id for m in ledger.measures}
