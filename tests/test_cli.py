@@ -14,7 +14,7 @@ from conftest import load_truth
 CHECK_KEYS = {"code", "severity", "sheet", "cell", "field", "value", "message", "hint"}
 SUMMARY_KEYS = {
     "file", "as_of", "unit", "aspects", "problems", "issues", "issues_done", "measures", "measures_done",
-    "completion_rate", "status_counts", "overdue", "due_soon", "by_aspect", "by_department", "by_leader",
+    "completion_rate", "status_counts", "overdue", "due_soon", "by_aspect", "by_department", "by_leader", "rules",
 }  # fmt: skip
 DUE_KEYS = {"sheet", "row", "seq", "issue", "measure", "deadline", "department", "owner", "days_overdue"}
 
