@@ -472,6 +472,8 @@ class _Builder:
         if texts[0][-1].rstrip()[-1:] in "：:" and not is_numbered("".join(texts[0])):
             intro, texts = texts[0], texts[1:]  # "采取以下措施：" stays the intro, not 一是
         numbered = any(is_numbered(t[0]) for t in texts)
+        if not numbered and not self.word("progress", "ordinal"):  # reference 001: a paragraph each
+            return [*intro, *(end_sentence(line) for t in texts for line in t)]
         # Parts that are whole sentences join with 。 (reference 000), short ones with ；.
         sentences = any(len(t) > 1 or "。" in strip_end(t[0]) for t in texts)
         sep = "。" if sentences else "；"

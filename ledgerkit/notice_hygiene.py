@@ -186,22 +186,32 @@ def issuer_breaks(text: str, width: float) -> list[tuple[int, int]]:
     total = text_width(text)
     if total <= width:
         return [(0, len(text))]
-    lines = -(-int(total * 2) // int(width * 2))  # ceil(total / width) in half characters
-    target = total / lines
+    units = {m.end() for m in _ISSUER_UNITS.finditer(text) if 0 < m.end() < len(text)}
+    lines = -(-int(total * 2) // int(width * 2))  # ceil(total / width), counted in half characters
+    while True:
+        cuts = _balanced_cuts(text, width, lines, units)
+        if cuts is not None:
+            return list(pairwise(cuts))
+        lines += 1
+
+
+def _balanced_cuts(text: str, width: float, lines: int, units: set[int]) -> list[int] | None:
     cuts = [0]
-    ends = [m.end() for m in _ISSUER_UNITS.finditer(text) if 0 < m.end() < len(text)]
-    for k in range(1, lines):
-        want = target * k
-        fits = [e for e in ends if e > cuts[-1] and text_width(text[cuts[-1] : e]) <= width]
-        if fits:
-            cut = min(fits, key=lambda e: abs(text_width(text[:e]) - want))
-        else:  # no unit to cut at: cut by width
-            cut = cuts[-1]
-            while cut < len(text) and text_width(text[:cut]) < want:
-                cut += 1
-        cuts.append(cut)
-    cuts.append(len(text))
-    return [(a, b) for a, b in pairwise(cuts) if a < b]
+    for left in range(lines, 1, -1):  # lines still to fill, this one included
+        start = cuts[-1]
+        target = text_width(text[start:]) / left
+        ok = [
+            e
+            for e in range(start + 1, len(text))
+            if text_width(text[start:e]) <= width and text_width(text[e:]) <= width * (left - 1)
+        ]
+        if not ok:
+            return None
+        at_unit = [e for e in ok if e in units and abs(text_width(text[start:e]) - target) <= target / 3]
+        cuts.append(min(at_unit or ok, key=lambda e: abs(text_width(text[start:e]) - target)))
+    if text_width(text[cuts[-1] :]) > width:
+        return None
+    return [*cuts, len(text)]
 
 
 def cut_spans(spans: list[Span], start: int, end: int) -> list[Span]:

@@ -17,6 +17,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledgerkit.config import TEMPLATES_DIR, Config
 from ledgerkit.errors import LedgerkitError
@@ -32,6 +34,8 @@ from ledgerkit.notice import (
     split_lines,
     write_notice,
 )
+from ledgerkit.notice_hygiene import first_sentence, fold, issuer_breaks
+from ledgerkit.notice_model import text_width
 
 AS_OF = date(2025, 3, 3)
 COLUMNS = {
@@ -744,6 +748,20 @@ def test_intro_stays_an_intro_and_text_stays_verbatim(tmp_path):
     assert any("学党史 悟思想" in p for p in paras)  # the space inside the slogan is kept
 
 
+def test_empty_ordinal_gives_a_paragraph_per_measure(tmp_path):
+    office = tmp_path / "office"
+    office.mkdir()
+    (office / "notice-wording.toml").write_text('[progress]\nordinal = ""\n', encoding="utf-8")
+    config = make_config()
+    config.path = office / "ledgerkit.toml"
+    paras = texts(write(tmp_path / "out", config=config)[1])
+    i = paras.index("（1）主体责任扛得不牢。")
+    assert paras[i + 1 : i + 3] == [
+        "整改进展：推动巡察整改常态化。召开党组会3次。",
+        "始终将巡察整改任务融入日常工作。",
+    ]
+
+
 def test_split_cell_prints_its_progress_once_as_written(tmp_path):
     from build import HEADER, measure_row, write_xlsx
 
@@ -843,3 +861,29 @@ def test_long_issuer_breaks_at_a_unit_and_long_contacts_can_wrap(tmp_path):
     closing = para(doc, "欢迎广大")
     assert "\u200b" in closing.text  # break opportunities inside the address
     assert closing.text.replace("\u200b", "").endswith(config.values["contact"]["email"] + "。")
+
+
+# --- properties of the text rules ---------------------------------------------------------------
+
+_WORDS = st.text(alphabet="机关事务中心党组县委局办公室学习整改。，“”《》 ab1", min_size=0, max_size=60)
+
+
+@given(_WORDS)
+@settings(max_examples=200, deadline=None)
+def test_first_sentence_loses_nothing(text):
+    head, rest = first_sentence(text)
+    assert fold(head + "。" + rest if rest else head) == fold(text.rstrip("。")) or fold(
+        head + "。" + rest
+    ) == fold(text)
+
+
+@given(
+    st.text(alphabet="中共某县委机关事务服务中心党组办公室局", min_size=1, max_size=60), st.integers(8, 26)
+)
+@settings(max_examples=200, deadline=None)
+def test_issuer_lines_keep_the_name_and_fit(text, width):
+    lines = [text[a:b] for a, b in issuer_breaks(text, width)]
+    assert "".join(lines) == text
+    assert all(text_width(line) <= width for line in lines)
+    if text_width(text) > width:  # balanced: no line of one or two characters
+        assert min(len(line) for line in lines) >= min(3, len(text) // len(lines))
