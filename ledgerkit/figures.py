@@ -329,6 +329,8 @@ def _kind_of(text: str) -> str:
 def _detected(text: str) -> dict[str, str]:
     """title -> kind for each 《title》 run following a made or revised verb."""
     out: dict[str, str] = {}
+    if "《" not in text:  # most progress texts name no document: skip the regex (large ledgers)
+        return out
     for match in _RULE_RUN.finditer(text):
         kind = "revised" if match.group(1) in REVISED_VERBS else "made"
         for title in _TITLE.findall(match.group(2)):
@@ -359,11 +361,12 @@ def count_rules(ledger: Ledger) -> RuleFigures:
                 kind = kinds.get(title, _kind_of(text))
                 found.setdefault(fold(title), RuleTitle(title, kind, m.sheet, _extra_cell(ledger, m, column)))
             continue
-        if not m.progress:
+        detected = _detected(m.progress)
+        if not detected:
             continue
         src = ledger.source(m, "progress")
         where = (src.sheet, src.cell) if src is not None else (m.sheet, "")
-        for title, kind in _detected(m.progress).items():
+        for title, kind in detected.items():
             found.setdefault(fold(title), RuleTitle(title, kind, *where))
     titles = list(found.values())
     return RuleFigures(
