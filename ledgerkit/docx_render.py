@@ -4,7 +4,7 @@ The look lives in ``templates/notice.docx`` (styles GwTitle, GwSubtitle, GwBody,
 A4 page with 22 lines of 28 characters, odd/even page-number footers), so an office can change fonts
 or margins in Word. ``build_template`` makes that file; ``render`` opens it, empties the body and
 writes a :class:`ledgerkit.notice_model.Notice` into it. It knows nothing of ledgers or wording.
-Values follow GB/T 9704-2012 as docs/notice-format.md states them.
+Values follow GB/T 9704-2012 《党政机关公文格式》.
 """
 
 from __future__ import annotations

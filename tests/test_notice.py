@@ -887,3 +887,27 @@ def test_issuer_lines_keep_the_name_and_fit(text, width):
     assert all(text_width(line) <= width for line in lines)
     if text_width(text) > width:  # balanced: no line of one or two characters
         assert min(len(line) for line in lines) >= min(3, len(text) // len(lines))
+
+
+def test_measure_from_an_unlisted_sheet_does_not_crash(tmp_path):
+    """A combined ledger may hold measures of a sheet it does not list (issue 11)."""
+    ledger = make_ledger()
+    ledger.measures[0].sheet = "别的表"
+    ledger.measures[0].progress = "推动\x07整改"
+    result, _ = write(tmp_path, ledger=ledger)
+    assert ("text-forbidden-char", "别的表", "") in [(w.code, w.sheet, w.cell) for w in result.warnings]
+
+
+def test_content_and_rendering_do_not_import_each_other():
+    """notice_content says what, docx_render how; neither imports the other, nor notice.py (issue 11)."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "ledgerkit"
+
+    def imports(name: str) -> set[str]:
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module}
+
+    assert not {"notice", "notice_content", "notice_wording"} & imports("docx_render")
+    for name in ("notice_content", "notice_wording", "notice_hygiene", "notice_model"):
+        assert not {"notice", "docx_render"} & imports(name), name
