@@ -1,4 +1,8 @@
-"""``report FOLDER``: every ledger in a folder, on both cores, results in input order."""
+"""``report FOLDER``: every ledger in a folder, on both cores, results in input order.
+
+What one file's report is, and where its outputs go, is ``report.py``'s; this module runs many
+at once (a process pool forked warm) and prints their lines and the closing summary.
+"""
 
 from __future__ import annotations
 
@@ -6,64 +10,13 @@ import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from . import formats
-from .commands import default_outdir, figures_line_dict, is_ledger_file
 from .errors import LedgerkitError
+from .report import Job, Outcome, figures_line, ledger_files, output_folders, report_file
 
-
-@dataclass(slots=True)
-class FileOutcome:
-    """What happened to one file: picklable, so it can come back from a worker process."""
-
-    path: str
-    exit_code: int
-    manifest: dict[str, Any] | None = None
-    error: str = ""
-    messages: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        if self.manifest is not None:
-            return self.manifest
-        return {"file": self.path, "error": self.error, "outputs": None, "summary": None, "findings": None}
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """What every file of one run is reported with: picklable, sent to each worker."""
-
-    as_of: date
-    config: Path | None = None
-    no_notice: bool = False
-    mail_to: tuple[str, ...] = ()
-
-
-def ledger_files(folder: Path) -> list[Path]:
-    """Ledgers in a folder: Office lock files, hidden files and our own outputs skipped."""
-    return sorted((p for p in folder.iterdir() if is_ledger_file(p)), key=lambda p: p.name)
-
-
-def process_file(path: Path, out: Path, job: Job) -> FileOutcome:
-    """Report one file; every error a user can cause becomes the outcome's message."""
-    from .commands import mail_outputs, report_one
-
-    try:
-        # Each ledger gets its own folder: notices are named after the unit, and one unit's
-        # several ledgers in a folder must not overwrite each other's notice.
-        manifest, messages, result = report_one(path, out / path.stem, job.as_of, job.config, job.no_notice)
-        if job.mail_to and manifest["outputs"]["notice"]:
-            messages.append(mail_outputs(manifest, list(job.mail_to), result.config))
-        return FileOutcome(str(path), result.exit_code, manifest, messages=messages)
-    except LedgerkitError as exc:
-        return FileOutcome(str(path), exc.exit_code, error=exc.message)
-    except Exception as exc:  # a bad file never stops the others
-        return FileOutcome(
-            str(path), 3, error=f"处理“{path.name}”时发生内部错误（{type(exc).__name__}: {exc}）。"
-        )
+__all__ = ["Job", "Outcome", "ledger_files", "report_folder", "run_folder"]
 
 
 def workers_for(n_files: int) -> int:
@@ -85,7 +38,7 @@ def _warm_context(no_notice: bool):
     import python_calamine  # noqa: F401
     import rvgsrust_xlsxwriter  # noqa: F401
 
-    from . import pipeline, workbook  # noqa: F401
+    from . import pipeline, report, workbook  # noqa: F401
 
     if not no_notice:
         import docx  # noqa: F401
@@ -99,14 +52,16 @@ def run_folder(
     out: Path,
     job: Job,
     workers: int,
-    on_done: Callable[[FileOutcome], None] | None = None,
-) -> list[FileOutcome]:
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
     """Outcomes in input order; ``on_done`` sees them in input order too, each as soon as it
-    and every file before it are done."""
-    results: dict[int, FileOutcome] = {}
+    and every file before it are done. Each file's outputs go to its own folder under ``out``
+    (``report.output_folders``)."""
+    folders = output_folders(files, out)
+    results: dict[int, Outcome] = {}
     emitted = 0
 
-    def finished(i: int, outcome: FileOutcome) -> None:
+    def finished(i: int, outcome: Outcome) -> None:
         nonlocal emitted
         results[i] = outcome
         while emitted in results:
@@ -116,10 +71,10 @@ def run_folder(
 
     if workers <= 1 or len(files) <= 1:
         for i, p in enumerate(files):
-            finished(i, process_file(p, out, job))
+            finished(i, report_file(p, folders[p], job))
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_warm_context(job.no_notice)) as pool:
-            futures = {pool.submit(process_file, p, out, job): i for i, p in enumerate(files)}
+            futures = {pool.submit(report_file, p, folders[p], job): i for i, p in enumerate(files)}
             for future in as_completed(futures):
                 finished(futures[future], future.result())
     return [results[i] for i in range(len(files))]
@@ -129,7 +84,7 @@ def report_folder(folder: Path, out: Path | None, job: Job, as_json: bool) -> in
     files = ledger_files(folder)
     if not files:
         raise LedgerkitError(f"文件夹“{folder}”中没有台账文件（.xlsx .xlsm .xls）。")
-    outdir = out or default_outdir(folder / "x")
+    outdir = out or folder / "输出"
     outcomes = _run_with_progress(files, outdir, job, as_json)
     if as_json:
         import json
@@ -142,11 +97,11 @@ def report_folder(folder: Path, out: Path | None, job: Job, as_json: bool) -> in
     return max(o.exit_code for o in outcomes)
 
 
-def _run_with_progress(files: list[Path], outdir: Path, job: Job, as_json: bool) -> list[FileOutcome]:
+def _run_with_progress(files: list[Path], outdir: Path, job: Job, as_json: bool) -> list[Outcome]:
     workers = workers_for(len(files))
     if as_json or not sys.stdout.isatty():
 
-        def plain(o: FileOutcome) -> None:
+        def plain(o: Outcome) -> None:
             if not as_json:
                 print(_line(o), flush=True)
 
@@ -156,30 +111,31 @@ def _run_with_progress(files: list[Path], outdir: Path, job: Job, as_json: bool)
     with Progress() as progress:
         task = progress.add_task("处理台账", total=len(files))
 
-        def step(o: FileOutcome) -> None:
+        def step(o: Outcome) -> None:
             progress.console.print(_line(o), markup=False, highlight=False)
             progress.advance(task)
 
         return run_folder(files, outdir, job, workers, step)
 
 
-def _line(o: FileOutcome) -> str:
-    name = Path(o.path).name
-    if o.manifest is None:
+def _line(o: Outcome) -> str:
+    name = o.path.name
+    if o.report is None:
         return f"✗ {name}：{o.error}"
-    findings = o.manifest["findings"]
     mark = "✓" if o.exit_code == 0 else "!"
-    return f"{mark} {name}：{figures_line_dict(o.manifest['summary'])}（错误{findings['errors']}，提醒{findings['warnings']}）"
+    return (
+        f"{mark} {name}：{figures_line(o.report.summary)}（错误{o.report.errors}，提醒{o.report.warnings}）"
+    )
 
 
-def _closing_line(outcomes: list[FileOutcome]) -> str:
-    passed = sum(1 for o in outcomes if o.manifest is not None and o.exit_code == 0)
-    with_errors = sum(1 for o in outcomes if o.manifest is not None and o.exit_code != 0)
+def _closing_line(outcomes: list[Outcome]) -> str:
+    passed = sum(1 for o in outcomes if o.report is not None and o.exit_code == 0)
+    with_errors = sum(1 for o in outcomes if o.report is not None and o.exit_code != 0)
     failed = len(outcomes) - passed - with_errors
     return f"汇总：{len(outcomes)} 个台账，通过 {passed} 个，有错误 {with_errors} 个，无法处理 {failed} 个。"
 
 
-def _closing_table(outcomes: list[FileOutcome]) -> None:
+def _closing_table(outcomes: list[Outcome]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -187,14 +143,14 @@ def _closing_table(outcomes: list[FileOutcome]) -> None:
         "文件", "具体问题", "已完成", "完成率", "措施", "已完成", "错误", "提醒", "结果", title="汇总"
     )
     for o in outcomes:
-        name = Path(o.path).name
-        if o.manifest is None:
+        name = o.path.name
+        if o.report is None:
             table.add_row(name, "", "", "", "", "", "", "", "无法读取" if o.exit_code == 2 else "出错")
             continue
-        s, f = o.manifest["summary"], o.manifest["findings"]
+        s = o.report.summary
         table.add_row(
-            name, str(s["issues"]), str(s["issues_done"]), formats.percent(s["issues_done"], s["issues"]),
-            str(s["measures"]), str(s["measures_done"]), str(f["errors"]), str(f["warnings"]),
+            name, str(s.issues), str(s.issues_done), formats.percent(s.issues_done, s.issues),
+            str(s.measures), str(s.measures_done), str(o.report.errors), str(o.report.warnings),
             "通过" if o.exit_code == 0 else "有错误",
         )  # fmt: skip
     Console(highlight=False).print(table)

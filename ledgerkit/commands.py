@@ -1,6 +1,8 @@
-"""What each command does, between the CLI's argument parsing and the library.
+"""What each command prints, between the CLI's argument parsing and the library.
 
-Imported only when a command runs, so ``ledgerkit --help`` never pays for pandas or docx.
+Thin: the work is the library's (``pipeline.run`` for check and summary, ``report.report_one``
+for report); these functions call it and print. Imported only when a command runs, so
+``ledgerkit --help`` never pays for pandas or docx.
 """
 
 from __future__ import annotations
@@ -8,13 +10,13 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import formats
-from .errors import LedgerkitError
 from .model import Finding
+from .report import figures_line
 
-LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+if TYPE_CHECKING:
+    from .report import Report
 
 
 def _print_json(data: Any) -> None:
@@ -72,17 +74,6 @@ def summary_command(path: Path, as_of: date, as_json: bool, config: Path | None)
     return result.exit_code
 
 
-def figures_line(s) -> str:
-    return figures_line_dict(s.as_dict())
-
-
-def figures_line_dict(s: dict[str, Any]) -> str:
-    """One line of figures from the ``summary --json`` contract."""
-    return formats.figures_sentence(
-        date.fromisoformat(s["as_of"]), s["issues"], s["issues_done"], s["measures"], s["measures_done"]
-    )
-
-
 def print_summary(s) -> None:
     from rich.table import Table
 
@@ -116,55 +107,6 @@ def print_summary(s) -> None:
 # ---- report ------------------------------------------------------------------------------
 
 
-def manifest(result, workbook: Path, notice: Path | None) -> dict[str, Any]:
-    return {
-        "file": str(result.path),
-        "outputs": {"workbook": str(workbook), "notice": str(notice) if notice else None},
-        "summary": result.summary.as_dict(),
-        "findings": {"errors": len(result.errors), "warnings": len(result.warnings)},
-    }
-
-
-def default_outdir(path: Path) -> Path:
-    return path.parent / "输出"
-
-
-def report_one(
-    path: Path, out: Path | None, as_of: date, config_path: Path | None, no_notice: bool
-) -> tuple[dict[str, Any], list[str], Any]:
-    """Write the cleaned workbook and the notice for one ledger: (manifest, messages, result)."""
-    from .pipeline import run
-    from .workbook import workbook_filename, write_workbook
-
-    result = run(path, as_of, config_path)
-    outdir = out or default_outdir(path)
-    target = outdir / workbook_filename(path)
-    _refuse_overwriting_input(path, target)
-    workbook = write_workbook(result.ledger, result.summary, result.findings, target)
-    notice = None
-    messages: list[str] = []
-    if not no_notice:
-        from .notice import notice_filename, write_notice
-
-        unit = result.config.get("unit", "name") or result.summary.unit
-        _refuse_overwriting_input(path, outdir / notice_filename(unit))
-        written = write_notice(
-            result.ledger, result.summary, result.config, outdir, errors=len(result.errors)
-        )
-        notice = written.path
-        if written.missing:
-            messages.append("通报草稿中以下内容待填写（已黄色标出）：" + "、".join(written.missing))
-        result.findings.extend(written.warnings)
-    return manifest(result, workbook, notice), messages, result
-
-
-def _refuse_overwriting_input(src: Path, target: Path) -> None:
-    if target.exists() and src.resolve() == target.resolve():
-        raise LedgerkitError(
-            f"输出文件“{target.name}”与输入台账是同一个文件，不会覆盖输入。请用 -o 指定其他输出文件夹。"
-        )
-
-
 def report_command(
     path: Path,
     out: Path | None,
@@ -174,46 +116,30 @@ def report_command(
     as_json: bool,
     mail_to: list[str],
 ) -> int:
+    """``report FILE|FOLDER``: the report library does the work; this prints it."""
     if path.is_dir():
-        from .batch import Job, report_folder
+        from .batch import report_folder
+        from .report import Job
 
         return report_folder(path, out, Job(as_of, config, no_notice, tuple(mail_to)), as_json)
-    data, messages, result = report_one(path, out, as_of, config, no_notice)
+    from .report import mail_report, report_one
+
+    report = report_one(path, out, as_of, config, no_notice)
     if mail_to:
-        mailed = mail_outputs(data, mail_to, result.config)
-        messages.append(mailed)
+        report.messages.append(mail_report(report, mail_to))
     if as_json:
-        _print_json(data)
+        _print_json(report.manifest())
     else:
-        print(figures_line_dict(data["summary"]))
-        print(f"清洗后的台账：{data['outputs']['workbook']}")
-        if data["outputs"]["notice"]:
-            print(f"通报草稿：{data['outputs']['notice']}")
-        for line in messages:
-            print(line)
-        n_err, n_warn = data["findings"]["errors"], data["findings"]["warnings"]
-        if n_err or n_warn:
-            print(f"校验：{n_err} 个错误，{n_warn} 条提醒，见清洗台账的“校验结果”表。")
-    return result.exit_code
+        print_report(report)
+    return report.exit_code
 
 
-def mail_outputs(data: dict[str, Any], to: list[str], config) -> str:
-    from .mail import send_files
-
-    files = [Path(p) for p in (data["outputs"]["notice"], data["outputs"]["workbook"]) if p]
-    sent = send_files(files, to, config=config, summary=data["summary"])
-    return (
-        f"邮件已发送给 {'、'.join(sent.recipients)}。"
-        if sent.sent
-        else f"未配置 [mail]，邮件已保存为 {sent.eml}。"
-    )
-
-
-def is_ledger_file(path: Path) -> bool:
-    name = path.name
-    return (
-        path.suffix.lower() in LEDGER_SUFFIXES
-        and not name.startswith(("~$", ".", ".~"))
-        and "（清洗）" not in path.stem
-        and path.is_file()
-    )
+def print_report(report: Report) -> None:
+    print(figures_line(report.summary))
+    print(f"清洗后的台账：{report.workbook}")
+    if report.notice:
+        print(f"通报草稿：{report.notice}")
+    for line in report.messages:
+        print(line)
+    if report.errors or report.warnings:
+        print(f"校验：{report.errors} 个错误，{report.warnings} 条提醒，见清洗台账的“校验结果”表。")

@@ -23,3 +23,7 @@ class ConfigError(LedgerkitError):
 
 class MailError(LedgerkitError):
     """The mail server refused the connection or the login (exit 2)."""
+
+
+class OutputError(LedgerkitError):
+    """An output folder or file cannot be written: the ledger is fine, the place is not (exit 2)."""

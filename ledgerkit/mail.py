@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from email.policy import Policy
 from email.utils import formatdate, make_msgid, parseaddr, quote
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote as percent_encode
 
 from . import formats
@@ -210,35 +210,33 @@ def _read(path: Path) -> bytes:
         ) from None
 
 
-def figures_sentence(summary: dict[str, Any]) -> str:
-    """The figures as a notice states them, from a ``summary --json`` dict; "" without figures."""
-    issues = int(summary.get("issues") or 0)
-    measures = int(summary.get("measures") or 0)
-    if not issues and not measures:
-        return ""
+class MailFigures(Protocol):
+    """What the body and subject take from a report: ``figures.Summary`` has these."""
+
+    as_of: date
+    unit: str
+    issues: int
+    issues_done: int
+    measures: int
+    measures_done: int
+
+
+def figures_sentence(summary: MailFigures) -> str:
+    """The figures as a notice states them; "" without figures."""
     clauses = []
-    if issues:
-        done = int(summary.get("issues_done") or 0)
+    if summary.issues:
+        done, total = summary.issues_done, summary.issues
         clauses.append(
-            f"巡察反馈的{issues}个具体问题，已完成整改{done}个，完成率{formats.percent(done, issues)}"
+            f"巡察反馈的{total}个具体问题，已完成整改{done}个，完成率{formats.percent(done, total)}"
         )
-    if measures:
-        clauses.append(f"制定的{measures}条整改措施，已完成{int(summary.get('measures_done') or 0)}条")
-    return f"截至{_chinese_date(summary.get('as_of'))}，" + "；".join(clauses) + "。"
+    if summary.measures:
+        clauses.append(f"制定的{summary.measures}条整改措施，已完成{summary.measures_done}条")
+    if not clauses:
+        return ""
+    return f"截至{formats.cn_date(summary.as_of)}，" + "；".join(clauses) + "。"
 
 
-def _chinese_date(value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value or "目前"
-    if isinstance(value, date):
-        return formats.cn_date(value)
-    return "目前"
-
-
-def _body(files: list[Path], summary: dict[str, Any] | None, config: Config, unit: str) -> str:
+def _body(files: list[Path], summary: MailFigures | None, config: Config, unit: str) -> str:
     lines = ["您好！", ""]
     figures = figures_sentence(summary) if summary else ""
     if figures:
@@ -454,13 +452,13 @@ def send_files(
     cc: list[str] | None = None,
     subject: str | None = None,
     config: Config | None = None,
-    summary: dict[str, Any] | None = None,
+    summary: MailFigures | None = None,
 ) -> MailResult:
     """Write ``<first attachment>.eml``, then send it by SMTP when ``config`` has [mail] host.
 
     ``to``/``cc`` fall back to [mail] to/cc. ``config`` None means no [mail]: only the .eml.
-    ``summary`` (the ``summary --json`` dict) puts the figures into the body and the unit into
-    the default subject. Raises MailError; once the .eml is written, its message says where it is.
+    ``summary`` (a report's ``Summary``) puts the figures into the body and the unit into the
+    default subject. Raises MailError; once the .eml is written, its message says where it is.
     """
     config = config or Config()
     paths = [Path(f) for f in files]
@@ -471,7 +469,7 @@ def send_files(
     recipients = _unique(a.addr_spec for a in parse_addresses(to + cc))
     if not recipients:
         raise MailError("没有收件人。请用 --to 指定邮箱，或在 ledgerkit.toml 的 [mail] to 中填写。")
-    unit = str((summary or {}).get("unit") or config.get("unit", "name", ""))
+    unit = str((summary.unit if summary else "") or config.get("unit", "name", ""))
     sender = _sender(config)
     envelope_from = parse_addresses([sender])[0].addr_spec if sender else ""
     body = _body(paths, summary, config, unit)

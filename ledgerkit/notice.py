@@ -32,6 +32,7 @@ __all__ = [
     "load_wording",
     "notice_filename",
     "notice_text",
+    "save_notice",
     "split_lines",
     "template_path",
     "write_notice",
@@ -74,6 +75,15 @@ def write_notice(
     """
     notice = build_notice(ledger, summary, config, errors)
     _refuse_unfinished(notice, final)
+    path = save_notice(notice, config, summary, out_dir)
+    return NoticeResult(path=path, missing=notice.missing, warnings=notice.warnings)
+
+
+def save_notice(notice: Notice, config: Config, summary: Summary, out_dir: Path) -> Path:
+    """Render a notice already built (``build_notice``) into ``out_dir`` atomically; the path.
+
+    Separate from building so a report can gather the notice's findings before it writes the
+    workbook, and render the notice after."""
     target = Path(out_dir) / notice_filename(config.get("unit", "name") or summary.unit)
     from .docx_render import render  # python-docx only when a notice is written
 
@@ -86,7 +96,7 @@ def write_notice(
         ) from None
     except OSError as exc:
         raise LedgerkitError(f"无法保存通报草稿“{target}”：{exc.strerror or exc}。") from None
-    return NoticeResult(path=target, missing=notice.missing, warnings=notice.warnings)
+    return target
 
 
 def _refuse_unfinished(notice: Notice, final: bool) -> None:

@@ -17,6 +17,7 @@ import ssl
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
@@ -34,15 +35,21 @@ HOST = "127.0.0.1"
 DOCX_NAME = "开封市机关事务中心关于巡察整改情况的通报（社会公开稿）.docx"
 XLSX_NAME = "巡察整改台账（清洗后）.xlsx"
 USER, PASSWORD = "office@example.com", "s3cret-auth-code"
-SUMMARY = {
-    "as_of": "2025-03-03",
-    "unit": "开封市机关事务中心",
-    "issues": 42,
-    "issues_done": 38,
-    "measures": 127,
-    "measures_done": 123,
-    "completion_rate": 0.9048,
-}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What mail reads from a report's Summary (mail.MailFigures)."""
+
+    as_of: dt.date
+    unit: str
+    issues: int
+    issues_done: int
+    measures: int
+    measures_done: int
+
+
+SUMMARY = Figures(dt.date(2025, 3, 3), "开封市机关事务中心", 42, 38, 127, 123)
 FIGURES = "截至2025年3月3日，巡察反馈的42个具体问题，已完成整改38个，完成率90.5%；制定的127条整改措施，已完成123条。"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -206,14 +213,14 @@ def assert_attachments(msg: EmailMessage, files: list[Path]) -> None:
 
 def test_figures_sentence_reads_like_the_notice() -> None:
     assert mail.figures_sentence(SUMMARY) == FIGURES
-    done = {**SUMMARY, "as_of": dt.date(2025, 4, 1), "issues_done": 42, "completion_rate": 1.0}
+    done = replace(SUMMARY, as_of=dt.date(2025, 4, 1), issues_done=42)
     assert mail.figures_sentence(done).startswith(
         "截至2025年4月1日，巡察反馈的42个具体问题，已完成整改42个，完成率100.0%；"
     )
-    assert mail.figures_sentence({"issues": 4, "issues_done": 1}) == (
-        "截至目前，巡察反馈的4个具体问题，已完成整改1个，完成率25.0%。"
+    assert mail.figures_sentence(replace(SUMMARY, issues=16, issues_done=1, measures=0)) == (
+        "截至2025年3月3日，巡察反馈的16个具体问题，已完成整改1个，完成率6.3%。"
     )
-    assert mail.figures_sentence({"as_of": "2025-03-03"}) == ""
+    assert mail.figures_sentence(replace(SUMMARY, issues=0, measures=0)) == ""
 
 
 def test_headers_carry_chinese_names_in_both_encodings(files: list[Path], tmp_path: Path) -> None:
