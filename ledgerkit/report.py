@@ -96,15 +96,15 @@ def ensure_writable_folder(folder: Path) -> None:
         os.unlink(probe)
     except FileExistsError:
         raise OutputError(
-            f"输出文件夹“{folder}”无法创建：同名的文件已存在。请删除或改名该文件后重试。"
+            f"输出文件夹“{folder}”无法创建：同名的文件已存在，请删除或改名该文件后重试。"
         ) from None
     except NotADirectoryError:
         raise OutputError(
-            f"输出文件夹“{folder}”无法创建：路径中有一部分是文件而不是文件夹。请检查输出路径。"
+            f"输出文件夹“{folder}”无法创建：路径中有一部分是文件而不是文件夹，请检查输出路径。"
         ) from None
     except OSError as exc:
         raise OutputError(
-            f"输出文件夹“{folder}”不能写入（{exc.strerror or exc}）。请检查该文件夹的权限和磁盘空间。"
+            f"输出文件夹“{folder}”不能写入（{exc.strerror or exc}），请检查该文件夹的权限和磁盘空间。"
         ) from None
 
 

@@ -285,13 +285,15 @@ class Watcher:
         if outcome.report is None and outcome.output_problem:
             self._blocked(path, digest, folder, outcome.error)
         elif outcome.report is None:
+            self.log.warning("处理失败 %s：%s", name, outcome.error)
             self._write_error(outdir, path, outcome.error)
             self._put(name, hash=digest, folder=folder, status="failed", error=outcome.error, outputs=None)
-            self.log.warning("处理失败 %s：%s", name, outcome.error)
         elif not _unchanged(path, settled):
             # The outputs show what was read, but which version that was is not known: whatever
             # is there next (the same name again, an earlier version) is done again.
-            self.log.info("%s 在处理过程中被移走或改动；输出按处理时读到的内容生成，文件再出现时会重新处理。", name)
+            self.log.info(
+                "%s 在处理过程中被移走或改动；输出按处理时读到的内容生成，文件再出现时会重新处理。", name
+            )
             self._done(path, "", folder, outcome.report)
             return False
         else:
@@ -370,8 +372,9 @@ class Watcher:
         _when, delay = self.retry.get(path, (0.0, RETRY_SECONDS / 2))
         delay = min(delay * 2, RETRY_MAX_SECONDS)
         self.retry[path] = (time.monotonic() + delay, delay)
+        reason = error.rstrip("。")
+        self.log.warning("处理失败 %s：%s；台账本身没有问题，%d 秒后自动重试。", path.name, reason, delay)
         self._put(path.name, hash=digest, folder=folder, status="blocked", error=error, outputs=None)
-        self.log.warning("处理失败 %s：%s台账本身没有问题，%d 秒后重试。", path.name, error, delay)
 
     def _mail(self, name: str, report: Report) -> None:
         try:

@@ -64,6 +64,29 @@ def test_notice_warning_is_in_the_findings_sheet_the_manifest_the_cli_line_and_t
         assert rows[0]["原台账位置"] == "整改台账!J3"  # the empty 整改进展 cell
 
 
+def test_a_character_word_cannot_hold_is_a_finding_in_the_sheet_too(tmp_path):
+    import xlsxwriter  # openpyxl refuses control characters; Excel files from other systems carry them
+
+    ledger = tmp_path / "台账.xlsx"
+    rows = [
+        HEADER,
+        measure_row(1, "方面", "问题", "问题一", "措施一"),
+        measure_row(2, "方面", "问题", "问题二", "措施二"),
+    ]
+    rows[2][HEADER.index("整改进展")] = "已推进\x07响铃"
+    book = xlsxwriter.Workbook(ledger)
+    sheet = book.add_worksheet("整改台账")
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    book.close()
+    done = ledgerkit("report", str(ledger), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "校验：0 个错误，1 条提醒" in done.stdout
+    title, found = findings_sheet(tmp_path / "out" / "台账（清洗）.xlsx")
+    assert title == "校验结果：错误 0 处，提醒 1 处"
+    assert [(r["代码"], r["原台账位置"]) for r in found] == [("text-forbidden-char", "整改台账!J3")]
+
+
 def test_without_a_notice_there_is_no_notice_finding(tmp_path):
     ledger = progress_missing_ledger(tmp_path / "台账.xlsx")
     done = ledgerkit("report", str(ledger), "-o", str(tmp_path / "out"), "--no-notice", "--json")

@@ -357,7 +357,7 @@ def test_unwritable_output_folder_fails_that_file_the_next_goes_on_then_it_is_re
     assert code == 0 and "Traceback" not in err
     assert issues_in(outbox / "坏" / "坏（清洗）.xlsx") == 1
     failed = next(line for line in log_lines(outbox, "坏.xlsx") if line.startswith("处理失败"))
-    assert failed.count("。") <= 3 and "台账本身没有问题" in failed
+    assert failed.count("。") == 1 and failed.endswith("台账本身没有问题，2 秒后自动重试。")  # one sentence
     assert any(line.startswith("开始处理 坏.xlsx（重试）") for line in log_lines(outbox, "坏.xlsx"))
 
 
@@ -374,7 +374,7 @@ def test_outbox_that_is_a_file_is_one_sentence(tmp_path):
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
-        f"输出文件夹“{outbox}”无法创建：同名的文件已存在。请删除或改名该文件后重试。"
+        f"输出文件夹“{outbox}”无法创建：同名的文件已存在，请删除或改名该文件后重试。"
     ]
 
 
@@ -409,3 +409,25 @@ def test_a_file_that_vanishes_mid_run_is_not_failed_and_is_done_when_it_is_back(
         "开始处理 台账.xlsx（新文件），输出到 台账",
         "完成 台账.xlsx：错误 0，提醒 0，输出在 台账",
     ]
+
+
+def test_outbox_replaced_by_a_file_mid_run_fails_the_file_then_it_is_retried(folders):
+    inbox, outbox = folders
+    moved = outbox.with_name("输出-移开")
+    proc = start(inbox, outbox)
+    try:
+        wait_for(lambda: "开始监视" in log_text(outbox))
+        outbox.rename(moved)  # the log file goes with it: the watcher still writes there
+        outbox.write_text("a file where the outbox was", encoding="utf-8")
+        write_xlsx(inbox / "台账.xlsx", ledger_rows(1))
+        wait_for(lambda: "处理失败 台账.xlsx" in log_text(moved))
+        assert "无法保存处理记录" in log_text(moved)  # the state, kept in memory meanwhile
+        outbox.unlink()
+        moved.rename(outbox)
+        wait_for(lambda: "完成 台账.xlsx" in log_text(outbox))
+    finally:
+        code, err = stop(proc)
+    assert code == 0 and "Traceback" not in err
+    assert issues_in(outbox / "台账" / "台账（清洗）.xlsx") == 1
+    state = json.loads((outbox / ".ledgerkit-state.json").read_text(encoding="utf-8"))["files"]
+    assert state["台账.xlsx"]["status"] == "done"
