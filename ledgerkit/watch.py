@@ -269,6 +269,9 @@ class Watcher:
         except FileNotFoundError:
             self.log.info("%s 在处理前已被移走或删除，不作处理。", name)
             return False
+        except OSError as exc:  # e.g. locked by the program still saving it: looked at again
+            self.log.info("暂时无法读取 %s（%s），稍后再试。", name, exc.strerror or exc)
+            return False
         entry = self.state.get(name)
         if entry is not None and entry.get("hash") == digest and not self._worth_redoing(name, entry):
             return True

@@ -431,3 +431,22 @@ def test_outbox_replaced_by_a_file_mid_run_fails_the_file_then_it_is_retried(fol
     assert issues_in(outbox / "台账" / "台账（清洗）.xlsx") == 1
     state = json.loads((outbox / ".ledgerkit-state.json").read_text(encoding="utf-8"))["files"]
     assert state["台账.xlsx"]["status"] == "done"
+
+
+def test_a_state_file_of_the_earlier_layout_is_read(folders):
+    """State written by the previous release (keyed by content hash) still means "done"."""
+    from ledgerkit import watch
+
+    inbox, outbox = folders
+    path = write_xlsx(inbox / "台账.xlsx", ledger_rows(1))
+    (outbox / "台账").mkdir(parents=True)
+    workbook = outbox / "台账" / "台账（清洗）.xlsx"
+    workbook.write_bytes(b"an earlier run's output")
+    old = {"name": "台账.xlsx", "status": "done", "outputs": {"workbook": str(workbook), "notice": None}}
+    (outbox / watch.STATE_NAME).write_text(json.dumps({"files": {file_hash(path): old}}), encoding="utf-8")
+    watcher = watch.Watcher(inbox, outbox)
+    assert watcher.process(path) is True
+    assert log_lines(outbox, "台账.xlsx") == [
+        "跳过 台账.xlsx：内容与上次处理时相同，输出已是这一版本（台账）。"
+    ]
+    assert workbook.read_bytes() == b"an earlier run's output"
