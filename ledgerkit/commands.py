@@ -10,13 +10,10 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .model import Finding
-from .report import figures_line
-
-if TYPE_CHECKING:
-    from .report import Report
+from .report import Job, Report, figures_line, mail_report, report_one
 
 
 def _print_json(data: Any) -> None:
@@ -119,11 +116,8 @@ def report_command(
     """``report FILE|FOLDER``: the report library does the work; this prints it."""
     if path.is_dir():
         from .batch import report_folder
-        from .report import Job
 
         return report_folder(path, out, Job(as_of, config, no_notice, tuple(mail_to)), as_json)
-    from .report import mail_report, report_one
-
     report = report_one(path, out, as_of, config, no_notice)
     if mail_to:
         report.messages.append(mail_report(report, mail_to))

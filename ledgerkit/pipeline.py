@@ -44,14 +44,23 @@ def load(path: Path) -> tuple[Ledger, list[Finding]]:
 
 
 def run(
-    path: Path, as_of: date | None = None, config_path: Path | None = None, config: Config | None = None
+    path: Path,
+    as_of: date | None = None,
+    config_path: Path | None = None,
+    config: Config | None = None,
+    *,
+    sort: bool = True,
 ) -> Result:
+    """The pipeline over one file. ``sort=False`` leaves the findings in the order the stages
+    found them, for a caller that adds more (the notice's) and sorts all of them once."""
     path = Path(path)
     as_of = as_of or date.today()
     config = config if config is not None else load_config(path, config_path)
     ledger, notes = load(path)
     with gc_paused():
-        findings = sort_findings(ledger, notes + validate(ledger, as_of))
+        findings = notes + validate(ledger, as_of)
+        if sort:
+            findings = sort_findings(ledger, findings)
         unit = config.get("unit", "name") or ledger.unit
         summary = summarise(ledger, as_of, unit)
     return Result(path, as_of, config, ledger, findings, summary)

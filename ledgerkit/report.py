@@ -174,12 +174,11 @@ def report_one(
     from .validate import sort_findings
     from .workbook import workbook_filename, write_workbook
 
-    result = run(path, as_of, config_path)
+    result = run(path, as_of, config_path, sort=False)
     outdir = out or default_outdir(path)
     workbook_target = outdir / workbook_filename(path)
     _refuse_overwriting_input(path, workbook_target)
     notice = None
-    findings = result.findings
     if not no_notice:
         from .notice import build_notice, notice_filename
 
@@ -188,8 +187,8 @@ def report_one(
         # The notice's content before anything is written: its findings (progress missing,
         # characters Word cannot hold) belong in the workbook's 校验结果 like every other.
         notice = build_notice(result.ledger, result.summary, result.config, errors=len(result.errors))
-        if notice.warnings:
-            findings = sort_findings(result.ledger, [*result.findings, *notice.warnings])
+    # All findings, once, in one order: the 校验结果 sheet, the manifest and the CLI share them.
+    findings = sort_findings(result.ledger, [*result.findings, *(notice.warnings if notice else [])])
     ensure_writable_folder(outdir)
     workbook = write_workbook(result.ledger, result.summary, findings, workbook_target)
     report = Report(path, result.summary, findings, workbook, None, result.config)
