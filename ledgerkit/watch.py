@@ -15,7 +15,7 @@
   extension where two inputs share a stem), kept across versions.
 - An output folder that cannot be written fails that file with one sentence; the watcher goes
   on and retries the file (after 2 s, doubling to 5 min) until the folder can be written.
-- Every decision is a line in OUTBOX/ledgerkit.log.
+- Every decision is a line in OUTBOX/ledgerkit.log (each case and its line: docs/outputs.md).
 - Mail is at most once: the state says "mail pending" before sending and "sent" after; a
   pending mail found on restart is not sent again (the .eml is there to send by hand).
 - A bad file gets 错误报告.txt and never stops the watcher. SIGTERM / Ctrl-C stop it cleanly.
