@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 from build import HEADER, measure_row, write_xlsx
 from docx import Document
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ledgerkit import formats, mail
@@ -74,6 +74,7 @@ def _notice_rate(path: Path) -> str:
 
 @settings(max_examples=12, deadline=None)
 @given(counts())
+@example((1, 16))  # 6.25%: where float formatting said 6.2% and the notice 6.3%
 def test_cli_mail_workbook_and_notice_agree(pair):
     done, total = pair
     folder = Path(tempfile.mkdtemp())
