@@ -61,6 +61,46 @@ REGISTRY: dict[str, Rule] = {
         "请在这个问题下至少填写一条整改措施（每条措施一行）。",
     ),
     "seq-duplicate": Rule("warning", "seq", "{name}“{value}”与第{other}行重复。", "请检查序号是否填错。"),
+    # ---- rows that are not what they look like (normalise; docs/reading-rules.md) ----
+    "row-duplicate": Rule(
+        "error",
+        "",
+        "这一行与第{other}行的每个单元格都完全相同，可能是重复粘贴。",
+        "如是重复，请删除其中一行；如确是两条措施，请写明区别。目前两行都计入统计。",
+    ),
+    "ditto-nothing-above": Rule(
+        "error",
+        "",
+        "单元格写的是“{value}”（与上一行相同），但上面没有可沿用的内容。",
+        "请在这个单元格填写实际内容。",
+    ),
+    "section-unnumbered": Rule(
+        "error",
+        "",
+        "“{value}”这一行没有编号，而其他分节行都有编号，无法判断它是不是下面各行所属的方面或问题。",
+        "如是分节标题，请加上编号（如“三、”“（二）”）；如是说明文字，请移到表格下方。"
+        "目前按说明文字处理，下面各行仍属于上方的分节。",
+    ),
+    "section-level-unknown": Rule(
+        "error",
+        "",
+        "分节行“{value}”的编号层级多于台账能容纳的层级（各列之外只剩{levels}级），"
+        "无法判断它是方面、问题还是具体问题。",
+        "请把这一层写成表中的一列，或去掉多余的一层分节行。目前这一层没有计入。",
+    ),
+    "level-conflict": Rule(
+        "error",
+        "",
+        "这一行的“{value}”开始了新的上级分类，但上方的分节行“{section}”（{at}）仍在生效，"
+        "一个分节不能分属两个上级分类。",
+        "如“{section}”只管上面的行，请在这一行上方加上它自己的分节行。目前本行仍按“{section}”统计。",
+    ),
+    "other-table": Rule(
+        "warning",
+        "",
+        "第{row}行起是另一张表（{value}），不是整改措施，没有计入统计。",
+        "清洗后的台账把它原样保存在“其他内容”工作表。如它其实是台账的一部分，请删除这一行表头。",
+    ),
     "progress-says-done": Rule(
         "warning",
         "status",

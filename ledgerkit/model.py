@@ -141,6 +141,34 @@ class SheetInfo:
 
 
 @dataclass(slots=True)
+class OtherRow:
+    """A row of a ledger sheet that is not a measure, kept as written: a total, a note, a sign-off,
+    a header repeated by printing, an example row, a second table below the ledger.
+
+    The cleaned workbook writes these to a sheet of their own, so nothing the office wrote is lost.
+    """
+
+    sheet: str
+    row: int  # 1-based row in the input sheet
+    cells: list[str]  # the row's texts by column (A first), trailing blanks dropped
+    kind: str  # one of OTHER_KINDS
+
+
+# The cleaned workbook's sheet of other rows, and its first columns (the row's cells follow, A first).
+OTHER_SHEET = "其他内容"
+OTHER_HEADERS: tuple[str, ...] = ("原工作表", "原行号", "内容类型")
+# What an OtherRow is, in the words the cleaned workbook shows.
+OTHER_KINDS: dict[str, str] = {
+    "total": "合计行",
+    "note": "说明、签字等",
+    "header": "重复的表头",
+    "example": "示例行",
+    "table": "另一张表",
+    "sheet": "说明工作表",
+}
+
+
+@dataclass(slots=True)
 class Ledger:
     source_file: str
     file_format: str  # xlsx | xlsm | xls
@@ -154,6 +182,7 @@ class Ledger:
     extra_headers: list[str] = field(default_factory=list)  # unrecognised headers, in order
     measures: list[Measure] = field(default_factory=list)
     issue_only_rows: list[Measure] = field(default_factory=list)  # issues listed with no measure
+    other_rows: list[OtherRow] = field(default_factory=list)  # rows that are not measures, in order
 
     def sheet(self, name: str) -> SheetInfo:
         for s in self.sheets:  # a handful of sheets: a scan beats keeping an index in sync

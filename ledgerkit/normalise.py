@@ -9,6 +9,10 @@ General rules, not per-file cases:
 - 合计 rows and footnotes are not data;
 - sheets with a ledger header are one ledger, in sheet order;
 - an issue given in one row whose measure cell lists numbered measures has that many measures.
+
+Rows that are not measures (totals, notes, sign-offs, repeated headers, example rows, a second
+table) are kept as ``Ledger.other_rows``. The rules a careful person applies to rows are written
+out in docs/reading-rules.md; each is a function below.
 """
 
 from __future__ import annotations
@@ -20,7 +24,21 @@ from datetime import date, datetime
 from . import findings, formats
 from .columns import is_group_label, match_header
 from .errors import UnreadableError
-from .model import CANONICAL_TEXT, FIELDS, Finding, Ledger, Measure, SheetInfo, Source, a1, col_letter
+from .model import (
+    CANONICAL_TEXT,
+    FIELDS,
+    OTHER_HEADERS,
+    OTHER_KINDS,
+    OTHER_SHEET,
+    Finding,
+    Ledger,
+    Measure,
+    OtherRow,
+    SheetInfo,
+    Source,
+    a1,
+    col_letter,
+)
 from .read import RawSheet, RawWorkbook
 from .text import (
     TRIM,
@@ -40,11 +58,16 @@ LEVEL_SPECS = tuple((lvl, f"{lvl}_key", LEVELS[i + 1 :]) for i, lvl in enumerate
 # Fields that make a row a measure (a row with only hierarchy cells lists an issue).
 MEASURE_FIELDS = tuple(f for f in FIELDS if f not in (*LEVELS, "seq", "description", "remarks"))
 TEXT_FIELDS = tuple(f for f in CANONICAL_TEXT if f not in LEVELS)
-_TOTAL = re.compile(r"^(合计|总计|小计|共计)")
+_TOTAL = re.compile(r"^(合计|总计|小计|共计|汇总|总数)")
 _FOOTNOTE = re.compile(
     r"^(填表说明|填报说明|说明|注|备注|附注|填报人|审核人|制表人|负责人|联系人|联系电话)[:：]?"
 )
-_UNIT = re.compile(r"填报单位[:：]\s*(.*?)(?:[（(]\s*(?:盖章|公章)\s*[)）])?\s*(?:填报(?:时间|日期)|$)")
+_UNIT = re.compile(r"填报单位[:：]\s*(.*)")
+# Where the unit's name ends: a seal mark, a space between cells, a bar, or the next label.
+_UNIT_END = re.compile(
+    r"[（(]\s*(?:盖章|公章|章)\s*[)）]|\s|[|｜]|"
+    r"(?:联系人|联系电话|电话|手机|填报人|填表人|审核人|负责人|经办人|填报时间|填报日期|日期)\s*[:：]"
+)
 _REPORTED = re.compile(r"填报(?:时间|日期)[:：]\s*(\S.*?)\s*$")
 
 
@@ -67,6 +90,12 @@ class Context:
     # level -> (title, key, where it was written) of the aspect / problem / issue in force
     state: dict[str, tuple[str, str, Source] | None] = field(default_factory=lambda: dict.fromkeys(LEVELS))
     titles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    above: Row | None = None  # the data row above, which ditto marks repeat
+    fresh: set[str] = field(default_factory=set)  # levels a section row set since the last data row
+    from_section: set[str] = field(default_factory=set)  # levels whose value in force a section row set
+    found: list[Finding] = field(default_factory=list)  # findings made while walking the rows
+    seen: dict[tuple[str, ...], int] = field(default_factory=dict)  # a measure row's cells -> its row
+    header_words: dict[int, frozenset[str]] = field(init=False)  # column -> its header texts, folded
     fill_rows: set[int] = field(init=False)
     merge_width: dict[tuple[int, int], int] = field(init=False)
     measure_cols: set[int] = field(init=False)
@@ -86,6 +115,16 @@ class Context:
         self.text_cols = [(f, cols[f]) for f in TEXT_FIELDS if f in cols]
         self.level_specs = [(*spec, cols.get(spec[0])) for spec in LEVEL_SPECS]
         self.date_cols = [(f, cols[f], f == "deadline") for f in ("deadline", "done_on") if f in cols]
+        words: dict[int, set[str]] = {}
+        for r in self.header.rows:
+            for c, v in enumerate(self.sheet.rows[r]):
+                if text := fold(clean(v)):
+                    words.setdefault(c, set()).add(text)
+        self.header_words = {c: frozenset(w) for c, w in words.items()}
+
+    def finding(self, code: str, r: int, c: int, value: str = "", *, field: str | None = None, **values: object) -> None:
+        """Note a finding at the input cell (r, c), 0-based."""
+        self.found.append(findings.make(code, self.sheet.name, a1(r, c), field=field, value=value, **values))
 
 
 # ---- header -------------------------------------------------------------------------------
@@ -158,13 +197,19 @@ def read_metadata(ledger: Ledger, sheet: RawSheet, header: Header) -> None:
         if "填报" in line:
             unit = _UNIT.search(line)
             if unit and not ledger.unit:
-                ledger.unit = unit[1].strip(" ：:")
+                ledger.unit = unit_name(unit[1])
             when = _REPORTED.search(line)
             if when and not ledger.reported_on:
                 ledger.reported_on = when[1]
                 ledger.reported_date = parse_date(when[1]).value
         elif not ledger.title:
             ledger.title = line
+
+
+def unit_name(rest: str) -> str:
+    """The unit named after 填报单位：, without its seal mark or the contacts written beside it."""
+    end = _UNIT_END.search(rest)
+    return (rest[: end.start()] if end else rest).strip(" ：:，,；;")
 
 
 # ---- rows ----------------------------------------------------------------------------------
@@ -217,12 +262,35 @@ def make_row(ctx: Context, r: int, width: int) -> Row:
     return Row(r, values, texts, merged_from)
 
 
-_MAYBE_TOTAL = frozenset("合总小共")
+_MAYBE_TOTAL = frozenset("合总小共汇")
 _MAYBE_FOOTNOTE = frozenset("填说注备附审制负联")
+# A sign-off or contact label opening a cell (folded): "填报人：", "单位主要负责人（签字）：", "日期："
+_SIGN_OFF = re.compile(
+    r"^(?:单位)?(?:主要|分管)?(?:负责人|领导|填报人|填表人|审核人|审批人|制表人|联系人|经办人|"
+    r"联系电话|电话|手机|日期|签字|签名|盖章)\s*(?:\((?:签字|签名|盖章)\))?\s*(?::|$)"
+)
+_MAYBE_SIGN_OFF = frozenset("单主分负领填审制联经电手日签盖")
+# A one-line text that is a note, not a heading: sign-offs, attachments, labels of what follows.
+_NOTE_LINE = re.compile(r"签字|签名|盖章|^附件|^附表|^附[:：]|以下为|以上为|^注[:：]|^说明[:：]|^备注[:：]")
+_WHOLE_PAREN = re.compile(r"^[（(][^（()）]*[)）]$")  # "（以下为…反馈问题）": a label in brackets
+# An example row: its first cell says so ("示例", "例：", "（样例）").
+_EXAMPLE = re.compile(r"^[（(【\[]?(?:填写示例|示例|样例|范例|举例|例)\d*[)）】\]]?\s*(?:[:：]|$)")
+_MAYBE_EXAMPLE = frozenset("填示样范举例（(【[")
+# A cell of another table's header row: a short label, no digits or sentence punctuation.
+_LABEL_CELL = re.compile(r"^[^\d，,。；;：:！!？?]{1,12}$")
+_HEADER_ENDINGS = ("序号", "编号", "名称", "文号", "时间", "日期", "类别", "类型", "内容", "数量", "单位",
+                   "部门", "科室", "情况", "人", "时限", "材料", "备注", "依据", "级别", "形式", "事项")  # fmt: skip
+# Ditto marks: "the same as the cell above" (folded forms).
+DITTO_MARKS = frozenset(fold(t) for t in ("同上", "同上。", "同前", "〃", "″", "々", '"', "''", "“", "”", "ditto", "do."))
+OTHER_ROW_KINDS = frozenset(OTHER_KINDS)
 
 
 def classify(ctx: Context, row: Row) -> str:
-    """blank | total | footnote | section | data."""
+    """blank | total | note | example | header | section | data.
+
+    The 'table' kind (rows of a second table) is decided over the whole sheet by
+    ``mark_other_tables``; an unnumbered line among numbered sections by ``demote_unnumbered``.
+    """
     texts, merged = row.texts, row.merged_from
     filled = (
         [c for c, t in enumerate(texts) if t and c not in merged]
@@ -236,25 +304,133 @@ def classify(ctx: Context, row: Row) -> str:
     if first[0] in _MAYBE_TOTAL and _TOTAL.match(fold(first)):
         return "total"
     if len(filled) <= 2 and first[0] in _MAYBE_FOOTNOTE and _FOOTNOTE.match(fold(first)):
-        return "footnote"
+        return "note"
+    if first[0] in _MAYBE_SIGN_OFF and _is_sign_off(texts, filled):
+        return "note"
+    if first[0] in _MAYBE_EXAMPLE and _EXAMPLE.match(first):
+        return "example"
+    if _is_repeated_header(ctx, texts, filled):
+        return "header"
     if len(filled) == 1 or (texts[filled[0]] == texts[filled[-1]] and len({texts[c] for c in filled}) == 1):
         c = filled[0]
         if ctx.merge_width.get((row.index, c), 1) >= 3:
+            return "note" if _is_note_line(first) else "section"
+        if _is_typed_heading(ctx, c, first):
             return "section"
-        style = numbering_style(first)
-        if style in ("cn", "cn_paren") and c not in ctx.measure_cols and c not in ctx.level_cols:
-            return "section"  # a heading typed in the first column, not merged
     return "data"
 
 
+def _is_sign_off(texts: list[str], filled: list[int]) -> bool:
+    """A sign-off line, whatever its width: it opens with a label, and labels are half its cells."""
+    labels = [c for c in filled if _SIGN_OFF.match(fold(texts[c]))]
+    return bool(labels) and labels[0] == filled[0] and 2 * len(labels) >= len(filled)
+
+
+def _is_note_line(text: str) -> bool:
+    return bool(_NOTE_LINE.search(text)) or (
+        _WHOLE_PAREN.match(text) is not None and numbering_style(text) is None
+    )
+
+
+def _is_typed_heading(ctx: Context, c: int, text: str) -> bool:
+    """A numbered title typed alone in a row, outside the measure and hierarchy columns, unmerged.
+
+    Any numbering (一、 （一） 1. （1） 问题1.) but a circled ①, which numbers measures; the title
+    must remain after its number, so a row holding only a 序号 such as "（2）" is not a heading.
+    """
+    if c in ctx.measure_cols or c in ctx.level_cols:
+        return False
+    style = numbering_style(text)
+    if style is None or style == "circled":
+        return False
+    return len(strip_numbering(text)) >= 2
+
+
+def _is_repeated_header(ctx: Context, texts: list[str], filled: list[int]) -> bool:
+    """The ledger's own header again (a printed page repeats it): its cells are the header texts."""
+    words = ctx.header_words
+    if fold(texts[filled[0]]) not in words.get(filled[0], ()):
+        return False
+    same = sum(1 for c in filled if fold(texts[c]) in words.get(c, ()))
+    return same >= 2 and 5 * same >= 4 * len(filled)
+
+
+def _is_other_header(ctx: Context, row: Row) -> bool:
+    """The header row of another table: short labels naming columns, not laid out as the ledger's."""
+    own = row.own()
+    if len(own) < 3 or not all(type(row.values[c]) is str and _LABEL_CELL.match(t) for c, t in own):
+        return False
+    words = [(c, t) for c, t in own if match_header(t) or fold(t).endswith(_HEADER_ENDINGS)]
+    if len(words) < 2 or 2 * len(words) < len(own):
+        return False
+    columns = ctx.header.columns
+    same = sum(1 for c, t in words if (f := match_header(t)) is not None and columns.get(f) == c)
+    return 2 * same < len(words)
+
+
+def mark_other_tables(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
+    """A second table below the ledger (its own header row) runs to the end of the sheet, or to a
+    repeat of the ledger's header; the title line just above its header belongs to it."""
+    in_table, seen_data = False, False
+    for i, row in enumerate(rows):
+        kind = kinds[i]
+        if in_table:
+            if kind == "header":
+                in_table = False
+            elif kind != "blank":
+                kinds[i] = "table"
+            continue
+        if kind == "data" and seen_data and _is_other_header(ctx, row):
+            in_table = True
+            kinds[i] = "table"
+            j = i - 1
+            while j >= 0 and kinds[j] == "blank":
+                j -= 1
+            if j >= 0 and kinds[j] in ("section", "note") and len(rows[j].own()) == 1:
+                kinds[j] = "table"
+            c, _text = row.own()[0]
+            shown = "｜".join(t for _c, t in row.own()[:6])
+            ctx.finding("other-table", row.index, c, shown, row=row.index + 1)
+        seen_data = seen_data or kind == "data"
+
+
+def demote_unnumbered(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
+    """Among numbered section rows, an unnumbered line is not a section: it sets nothing.
+
+    When data rows follow it before the next section row, a careful person cannot tell whether
+    it heads them: an error at the line.
+    """
+    at = [i for i, k in enumerate(kinds) if k == "section"]
+    if not any(numbering_style(rows[i].own()[0][1]) for i in at):
+        return
+    for i in at:
+        c, text = rows[i].own()[0]
+        if numbering_style(text):
+            continue
+        kinds[i] = "note"
+        following = next((k for k in kinds[i + 1 :] if k in ("section", "data")), None)
+        if following == "data":
+            ctx.finding("section-unnumbered", rows[i].index, c, text)
+
+
 def plan_sections(ctx: Context, sections: list[Row]) -> None:
-    """Map each numbering style of section rows to the level it sets."""
+    """Map each numbering style of section rows to the level it sets.
+
+    More styles than levels left free by the columns: the extra styles set nothing, and each is an
+    error at its first row (the reader cannot tell which level they mean).
+    """
     free = [lvl for lvl in LEVELS if lvl not in ctx.header.columns]
     rank = {name: i for i, name in enumerate(("cn", "cn_paren", "problem_n", "arabic", "arabic_paren"))}
-    styles = list(dict.fromkeys(numbering_style(row.own()[0][1]) or "plain" for row in sections))
-    styles.sort(key=lambda s: rank.get(s, -1))
+    firsts: dict[str, Row] = {}
+    for row in sections:
+        firsts.setdefault(numbering_style(row.own()[0][1]) or "plain", row)
+    styles = sorted(firsts, key=lambda s: rank.get(s, -1))
     for style, level in zip(styles, free, strict=False):
         ctx.section_levels[style] = level
+    for style in styles[len(free) :]:
+        row = firsts[style]
+        c, text = row.own()[0]
+        ctx.finding("section-level-unknown", row.index, c, text, levels=len(free))
 
 
 def apply_section(ctx: Context, row: Row) -> None:
@@ -263,8 +439,22 @@ def apply_section(ctx: Context, row: Row) -> None:
     if level is None:
         return
     ctx.state[level] = (*title_of(ctx, text), Source(ctx.sheet.name, a1(row.index, c), text))
+    ctx.fresh.add(level)
+    ctx.from_section.add(level)
     for lower in LEVELS[LEVELS.index(level) + 1 :]:
         ctx.state[lower] = None
+        ctx.fresh.discard(lower)
+        ctx.from_section.discard(lower)
+
+
+# Differences of typing that do not make another title: quotes straight or curly, a final 。
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+_END_PUNCT = "。.；;，,、"
+
+
+def title_key(title: str) -> str:
+    """The matching key of a title: folded, quotes unified, no punctuation at its end."""
+    return fold(title).translate(_QUOTES).rstrip(_END_PUNCT)
 
 
 def title_of(ctx: Context, text: str) -> tuple[str, str]:
@@ -272,8 +462,22 @@ def title_of(ctx: Context, text: str) -> tuple[str, str]:
     found = ctx.titles.get(text)
     if found is None:
         title = strip_numbering(text) or text
-        found = ctx.titles[text] = (title, fold(title))
+        found = ctx.titles[text] = (title, title_key(title))
     return found
+
+
+def resolve_ditto(ctx: Context, row: Row) -> None:
+    """"同上", "〃" and the like mean the value of the cell above: take it, and its source cell."""
+    above = ctx.above
+    for c, text in enumerate(row.texts):
+        if not text or len(text) > 6 or c in row.merged_from or fold(text).lower() not in DITTO_MARKS:
+            continue
+        if above is None or not above.texts[c]:
+            ctx.finding("ditto-nothing-above", row.index, c, text, field=header_field(ctx.header, c))
+            continue
+        row.values[c], row.texts[c] = above.values[c], above.texts[c]
+        row.merged_from[c] = above.at(c)
+    ctx.above = row
 
 
 def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
@@ -288,10 +492,12 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
             prev = ctx.state[level]
             if prev is None or prev[1] != key:
                 # A new aspect / problem: what was "same as above" below it no longer is.
-                for lower in lowers:
-                    ctx.state[lower] = None
+                _reset_below(ctx, row, c, lowers)  # type: ignore[arg-type]
                 at = row.at(c)  # type: ignore[arg-type]
                 ctx.state[level] = (title, key, Source(name, a1(*at), text))
+                ctx.from_section.discard(level)
+            else:
+                title = prev[0]  # retyped with a 。 or other quotes: the same item, as first written
             if c in row.merged_from:
                 m.origins[level] = ctx.state[level][2]  # type: ignore[index]
         else:
@@ -307,6 +513,7 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
             m.origins[level] = prev[2]
         setattr(m, level, title)
         setattr(m, key_attr, key)
+    ctx.fresh.clear()
     for f, c in ctx.text_cols:
         setattr(m, f, texts[c])
         if c in row.merged_from:
@@ -315,6 +522,23 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
     if h.extras:
         m.extras = {h.texts[c]: _extra_text(row.values[c], texts[c]) for c in h.extras}
     return m
+
+
+def _reset_below(ctx: Context, row: Row, c: int, lowers: tuple[str, ...]) -> None:
+    """A new value in a hierarchy column ends the levels below it, except those a section row set.
+
+    A section row just above (no data row between) names the first lower item of this new value:
+    an aspect column filled on each problem's first row under "（一）…" problem rows. A section
+    row further up is still in force over a new higher value: the hierarchy contradicts itself.
+    """
+    for lower in lowers:
+        if lower in ctx.fresh:
+            continue
+        held = ctx.state[lower]
+        if lower in ctx.from_section and held is not None:
+            ctx.finding("level-conflict", row.index, c, row.texts[c], section=held[0], at=held[2].cell)
+            continue
+        ctx.state[lower] = None
 
 
 def _extra_text(raw: object, text: str) -> str:
@@ -363,6 +587,8 @@ def read_sheet(
     width = max([len(r) for r in sheet.rows[start:]] + [max(header.texts, default=0) + 1])
     rows = [make_row(ctx, r, width) for r in range(start, len(sheet.rows))]
     kinds = [classify(ctx, row) for row in rows]
+    mark_other_tables(ctx, rows, kinds)
+    demote_unnumbered(ctx, rows, kinds)
     plan_sections(ctx, [row for row, kind in zip(rows, kinds, strict=True) if kind == "section"])
     measures: list[Measure] = []
     issue_rows: list[Measure] = []
@@ -370,14 +596,39 @@ def read_sheet(
         if kind == "section":
             apply_section(ctx, row)
         elif kind == "data":
+            resolve_ditto(ctx, row)
             m = read_row(ctx, row, aspect_from_sheet)
-            (measures if is_measure_row(ctx, row) else issue_rows).append(m)
+            if is_measure_row(ctx, row):
+                check_duplicate(ctx, row)
+                measures.append(m)
+            else:
+                issue_rows.append(m)
+        elif kind in OTHER_ROW_KINDS:
+            ledger.other_rows.append(OtherRow(sheet.name, row.index + 1, _own_cells(row), kind))
     notes = [
         findings.make("formula-no-value", sheet.name, a1(r, c), field=header_field(header, c))
         for r, c in sheet.formulas_without_value
         if r >= start
     ]
-    return measures, issue_rows, notes
+    return measures, issue_rows, notes + ctx.found
+
+
+def check_duplicate(ctx: Context, row: Row) -> None:
+    """A measure row equal to an earlier one in every cell: a careful person cannot know whether
+    it was copied twice by mistake or is meant twice. Counted as written, and an error."""
+    cells = tuple(row.texts)
+    first = ctx.seen.setdefault(cells, row.index)
+    if first != row.index:
+        c = next(c for c, t in enumerate(cells) if t)
+        ctx.finding("row-duplicate", row.index, c, row.texts[c], other=first + 1)
+
+
+def _own_cells(row: Row) -> list[str]:
+    """The row's own texts (a merge's value once, at its first cell), trailing blanks dropped."""
+    cells = [t if c not in row.merged_from else "" for c, t in enumerate(row.texts)]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def header_field(header: Header, c: int) -> str:
@@ -419,13 +670,19 @@ def _copy(m: Measure) -> Measure:
 
 
 def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
-    found = [(s, find_header(s)) for s in raw.sheets]
+    ours = [s for s in raw.sheets if _is_other_sheet(s)]  # a cleaned workbook read back
+    found = [(s, find_header(s)) for s in raw.sheets if not any(s is o for o in ours)]
     ledger_sheets = [(s, h) for s, h in found if h is not None and _has_rows(s, h)]
     if not ledger_sheets:
         ledger_sheets = [(s, h) for s, h in found if h is not None]
     if not ledger_sheets:
         raise UnreadableError(_no_header_message(raw))
+    ledger_sheets, instructions = _without_instructions(ledger_sheets)
     ledger = Ledger(source_file=str(raw.path), file_format=raw.file_format, sheets=[])
+    for sheet in ours:
+        ledger.other_rows.extend(_restore_other_rows(sheet))
+    for sheet in instructions:
+        ledger.other_rows.extend(_sheet_rows(sheet))
     sheet_as_aspect = len(ledger_sheets) > 1 and all("aspect" not in h.columns for _s, h in ledger_sheets)
     notes: list[Finding] = []
     issue_rows: list[Measure] = []
@@ -454,6 +711,52 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     ledger.has_aspects = any(m.aspect_key for m in ledger.measures)
     ledger.has_problems = any(m.problem_key for m in ledger.measures)
     return ledger, notes
+
+
+# A sheet of instructions or a filled-in example, not part of the ledger, whatever it holds.
+_INSTRUCTIONS = re.compile(r"说明|示例|样例|范例|样表|模板|填表要求|填报要求")
+
+
+def _without_instructions(
+    sheets: list[tuple[RawSheet, Header]],
+) -> tuple[list[tuple[RawSheet, Header]], list[RawSheet]]:
+    """Sheets named as instructions or an example (填报说明, 示例) are not the ledger, even with
+    its header and an example row, when another sheet holds the ledger."""
+    kept = [(s, h) for s, h in sheets if not _INSTRUCTIONS.search(fold(s.name))]
+    if not kept:
+        return sheets, []
+    return kept, [s for s, _h in sheets if _INSTRUCTIONS.search(fold(s.name))]
+
+
+def _sheet_rows(sheet: RawSheet) -> list[OtherRow]:
+    out = []
+    for r, row in enumerate(sheet.rows):
+        cells = [clean(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            out.append(OtherRow(sheet.name, r + 1, cells, "sheet"))
+    return out
+
+
+def _is_other_sheet(sheet: RawSheet) -> bool:
+    """The 其他内容 sheet a cleaned workbook carries: read back as other rows, not as a ledger."""
+    if sheet.name != OTHER_SHEET or not sheet.rows:
+        return False
+    return tuple(clean(v) for v in sheet.rows[0][: len(OTHER_HEADERS)]) == OTHER_HEADERS
+
+
+def _restore_other_rows(sheet: RawSheet) -> list[OtherRow]:
+    kinds = {name: kind for kind, name in OTHER_KINDS.items()}
+    out = []
+    for row in sheet.rows[1:]:
+        cells = [clean(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) < 3 or not cells[1].isdigit():
+            continue
+        out.append(OtherRow(cells[0], int(cells[1]), cells[3:], kinds.get(cells[2], "note")))
+    return out
 
 
 def _macro_note(ledger: Ledger) -> Finding:

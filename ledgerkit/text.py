@@ -91,11 +91,16 @@ _SPLITTERS = (
 )
 
 
+# A head that only announces the list ("整改措施：", "采取以下措施：", "具体如下："): the items
+# are the measures. Any other head is a lead-in whose list details one measure.
+_LIST_LABEL = re.compile(r"^[^，,。；;]{0,12}(?:措施|举措|任务|如下)[:：]?$")
+
+
 def split_numbered(text: str) -> list[str]:
     """Split "①…②…", "一是…；二是…", "1.…\\n2.…" into items when numbered 1, 2, 3… in order.
 
     Returns [text] when the cell is not such a list, so a sentence that merely contains
-    "一是" once is never cut.
+    "一是" once is never cut, nor a list that a lead-in introduces as one measure's content.
     """
     for pattern in _SPLITTERS:
         marks = list(pattern.finditer(text))
@@ -107,7 +112,8 @@ def split_numbered(text: str) -> list[str]:
             item = text[m.end() : end].strip(TRIM + "；;，,")
             parts.append(item)
         head = text[: marks[0].start()].strip(TRIM)
-        if head and len(head) > 40:  # a long lead-in is content, not a heading: not a list
+        if head and not _LIST_LABEL.search(head):
+            # A lead-in ("制定…方案，明确：") makes the list its content: one item, lead-in kept.
             continue
         if all(parts):
             return parts

@@ -38,7 +38,19 @@ from . import formats
 from .atomic import atomic_path
 from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS, DueItem, Group, Summary
-from .model import DONE, STANDARD_HEADERS, STATUSES, Finding, Ledger, Measure, a1, col_letter
+from .model import (
+    DONE,
+    OTHER_HEADERS,
+    OTHER_KINDS,
+    OTHER_SHEET,
+    STANDARD_HEADERS,
+    STATUSES,
+    Finding,
+    Ledger,
+    Measure,
+    a1,
+    col_letter,
+)
 from .speed import gc_paused
 from .validate import EXCEL_CELL_LIMIT
 
@@ -217,6 +229,7 @@ def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], ou
             sheet.write(wb, styles, placed)
             _write_summary_sheet(wb, styles, ledger, summary)
             _write_findings_sheet(wb, styles, findings, placed, sheet)
+            write_other_sheet(wb, styles, ledger)
             _write_lists_sheet(wb)
             wb.close(str(tmp))
     except LedgerkitError:
@@ -1163,6 +1176,31 @@ EXAMPLE = (
     "责任领导：张某某　责任科室：办公室　责任人：李某某",
     "整改时限：2025/3/31　整改类型：限期整改　完成情况：正在推进",
 )
+
+
+# ---- the rows that are not measures ---------------------------------------------------------
+
+
+def write_other_sheet(wb: Workbook, styles: Styles, ledger: Ledger) -> None:
+    """其他内容: every row of the input that is not a measure (totals, notes, sign-offs, a second
+    table, example rows), as written, with its sheet, row and kind. The reader reads it back as
+    such rows. No sheet when there are none."""
+    rows = ledger.other_rows
+    if not rows:
+        return
+    ws = wb.add_worksheet(OTHER_SHEET, constant_memory=len(rows) > CONSTANT_MEMORY_ROWS)
+    width = max(len(o.cells) for o in rows)
+    for c, name in enumerate((*OTHER_HEADERS, *(col_letter(i) for i in range(width)))):
+        ws.write(0, c, name, styles.header)
+        ws.set_column_width(c, (14, 7, 12)[c] if c < len(OTHER_HEADERS) else 18)
+    left, center = styles.cells[("left", False)], styles.cells[("center", False)]
+    for r, o in enumerate(rows, start=1):
+        ws.write(r, 0, o.sheet, left)
+        ws.write(r, 1, o.row, center)
+        ws.write(r, 2, OTHER_KINDS.get(o.kind, o.kind), left)
+        for c, text in enumerate(o.cells, start=len(OTHER_HEADERS)):
+            if text:
+                ws.write(r, c, _text(text), left)
 
 
 def write_blank_template(out_path: Path) -> Path:
