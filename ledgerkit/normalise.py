@@ -58,7 +58,7 @@ LEVEL_SPECS = tuple((lvl, f"{lvl}_key", LEVELS[i + 1 :]) for i, lvl in enumerate
 # Fields that make a row a measure (a row with only hierarchy cells lists an issue).
 MEASURE_FIELDS = tuple(f for f in FIELDS if f not in (*LEVELS, "seq", "description", "remarks"))
 TEXT_FIELDS = tuple(f for f in CANONICAL_TEXT if f not in LEVELS)
-_TOTAL = re.compile(r"^(合计|总计|小计|共计|汇总|总数)")
+_TOTAL = re.compile(r"^(合计|总计|小计|共计|汇总|总数|共\d)")
 _FOOTNOTE = re.compile(
     r"^(填表说明|填报说明|说明|注|备注|附注|填报人|审核人|制表人|负责人|联系人|联系电话)[:：]?"
 )
@@ -601,8 +601,10 @@ def read_sheet(
             if is_measure_row(ctx, row):
                 check_duplicate(ctx, row)
                 measures.append(m)
-            else:
+            elif any(c in ctx.level_cols for c, _t in row.own()):
                 issue_rows.append(m)
+            else:  # no measure, no title of its own (a 序号 alone, a stray line): kept, not counted
+                ledger.other_rows.append(OtherRow(sheet.name, row.index + 1, _own_cells(row), "note"))
         elif kind in OTHER_ROW_KINDS:
             ledger.other_rows.append(OtherRow(sheet.name, row.index + 1, _own_cells(row), kind))
     notes = [
@@ -678,13 +680,13 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     if not ledger_sheets:
         raise UnreadableError(_no_header_message(raw))
     ledger_sheets, instructions = _without_instructions(ledger_sheets)
+    notes: list[Finding] = [findings.make("instructions-sheet", s.name, "") for s in instructions]
     ledger = Ledger(source_file=str(raw.path), file_format=raw.file_format, sheets=[])
     for sheet in ours:
         ledger.other_rows.extend(_restore_other_rows(sheet))
     for sheet in instructions:
         ledger.other_rows.extend(_sheet_rows(sheet))
     sheet_as_aspect = len(ledger_sheets) > 1 and all("aspect" not in h.columns for _s, h in ledger_sheets)
-    notes: list[Finding] = []
     issue_rows: list[Measure] = []
     for sheet, header in ledger_sheets:
         read_metadata(ledger, sheet, header)

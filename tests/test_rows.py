@@ -10,6 +10,10 @@ from datetime import date
 
 import openpyxl
 from build import HEADER, measure_row, write_sheets, write_xlsx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_properties import AS_OF as GEN_AS_OF
+from test_properties import ledger_st, merged_layout, rows_of
 
 from ledgerkit.pipeline import run
 from ledgerkit.workbook import OTHER_SHEET, write_workbook
@@ -113,6 +117,7 @@ def test_instruction_sheet_with_an_example_row_is_not_counted(tmp_path):
     result = run(path, AS_OF)
     assert [s.name for s in result.ledger.sheets] == ["整改台账"]
     assert figures(result) == (1, 1, 1, 1, 1, 1)
+    assert codes(result) == [("instructions-sheet", "")]
     assert [(o.sheet, o.row, o.kind) for o in result.ledger.other_rows] == [
         ("填报说明", 1, "sheet"),
         ("填报说明", 2, "sheet"),
@@ -376,3 +381,52 @@ def test_aspect_changing_inside_a_problem_section_is_an_error(tmp_path):
     ]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows, ["A2:G2"]), AS_OF)
     assert ("level-conflict", "B4") in codes(result, "error")
+
+
+# ---- nothing lost, for any ledger ---------------------------------------------------------
+
+TRAILERS = {
+    "sign-off": [["填报人：张三", "", "", "审核人：李四", "", "", "联系电话：12345678"]],
+    "summary": [["汇总", "", "", "", "共N条", "", "", "", "", "", "已完成M条"]],
+    "note": [["注：本表每月25日前报送。"]],
+    "table": [[], ["建章立制清单"], ["序号", "制度名称", "印发时间", "责任部门"], [1, "学习制度", "2025年1月", "办公室"]],
+}
+
+
+def _ditto(rows):
+    """Hierarchy cells equal to the row above typed as 同上 / 〃, as some offices do."""
+    out = [list(r) for r in rows]
+    for r in range(len(rows) - 1, 0, -1):
+        for c in (1, 2, 3):
+            if rows[r][c] == rows[r - 1][c]:
+                out[r][c] = "同上" if r % 2 else "〃"
+    return out
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    aspects=ledger_st,
+    layout=st.sampled_from(["flat", "merged", "ditto"]),
+    repeat_at=st.integers(0, 20),
+    trailers=st.lists(st.sampled_from(sorted(TRAILERS)), max_size=4, unique=True),
+)
+def test_lines_that_are_not_measures_never_change_the_figures(tmp_path, aspects, layout, repeat_at, trailers):
+    rows, (issues, issues_done, measures, done, _overdue) = rows_of(aspects)
+    merges: list[str] = []
+    if layout == "merged":
+        rows, merges = merged_layout(rows)
+    elif layout == "ditto":
+        rows = _ditto(rows)
+    body = [HEADER, *rows]
+    if layout != "merged" and 1 < repeat_at < len(body):  # a printed page repeats the header
+        body.insert(repeat_at, HEADER)
+    for name in trailers:
+        body += TRAILERS[name]
+    result = run(write_xlsx(tmp_path / "gen.xlsx", body, merges), GEN_AS_OF)
+    s = result.summary
+    assert (s.issues, s.issues_done, s.measures, s.measures_done) == (issues, issues_done, measures, done)
+    assert s.aspects == len(aspects)
+    assert result.errors == []
+    # every non-empty input row is a measure, an issue row or kept as another row
+    kept = {m.row for m in result.ledger.measures} | {o.row for o in result.ledger.other_rows}
+    assert {r for r, row in enumerate(body, start=1) if any(v not in ("", None) for v in row)} - kept == {1}
