@@ -96,6 +96,7 @@ class Context:
     found: list[Finding] = field(default_factory=list)  # findings made while walking the rows
     seen: dict[tuple[str, ...], int] = field(default_factory=dict)  # a measure row's cells -> its row
     header_words: dict[int, frozenset[str]] = field(init=False)  # column -> its header texts, folded
+    header_starts: frozenset[str] = field(init=False)  # first characters of those texts
     fill_rows: set[int] = field(init=False)
     merge_width: dict[tuple[int, int], int] = field(init=False)
     measure_cols: set[int] = field(init=False)
@@ -121,6 +122,7 @@ class Context:
                 if text := fold(clean(v)):
                     words.setdefault(c, set()).add(text)
         self.header_words = {c: frozenset(w) for c, w in words.items()}
+        self.header_starts = frozenset(t[0] for w in words.values() for t in w)
 
     def finding(self, code: str, r: int, c: int, value: str = "", *, field: str | None = None, **values: object) -> None:
         """Note a finding at the input cell (r, c), 0-based."""
@@ -281,7 +283,9 @@ _LABEL_CELL = re.compile(r"^[^\d，,。；;：:！!？?]{1,12}$")
 _HEADER_ENDINGS = ("序号", "编号", "名称", "文号", "时间", "日期", "类别", "类型", "内容", "数量", "单位",
                    "部门", "科室", "情况", "人", "时限", "材料", "备注", "依据", "级别", "形式", "事项")  # fmt: skip
 # Ditto marks: "the same as the cell above" (folded forms).
-DITTO_MARKS = frozenset(fold(t) for t in ("同上", "同上。", "同前", "〃", "″", "々", '"', "''", "“", "”", "ditto", "do."))
+_DITTO_WRITTEN = ("同上", "同上。", "同 上", "同前", "〃", "″", "々", '"', "''", "“", "”", "＂", "ditto", "Ditto", "do.")
+DITTO_MARKS = frozenset(fold(t).lower() for t in _DITTO_WRITTEN)
+_DITTO_CELLS = frozenset(_DITTO_WRITTEN)  # a quick test of a whole row before looking cell by cell
 OTHER_ROW_KINDS = frozenset(OTHER_KINDS)
 
 
@@ -309,7 +313,7 @@ def classify(ctx: Context, row: Row) -> str:
         return "note"
     if first[0] in _MAYBE_EXAMPLE and _EXAMPLE.match(first):
         return "example"
-    if _is_repeated_header(ctx, texts, filled):
+    if first[0] in ctx.header_starts and _is_repeated_header(ctx, texts, filled):
         return "header"
     if len(filled) == 1 or (texts[filled[0]] == texts[filled[-1]] and len({texts[c] for c in filled}) == 1):
         c = filled[0]
@@ -357,6 +361,9 @@ def _is_repeated_header(ctx: Context, texts: list[str], filled: list[int]) -> bo
 
 def _is_other_header(ctx: Context, row: Row) -> bool:
     """The header row of another table: short labels naming columns, not laid out as the ledger's."""
+    first = next((c for c, t in enumerate(row.texts) if t), None)
+    if first is None or type(row.values[first]) is not str or len(row.texts[first]) > 12:
+        return False  # most rows: a 序号 number or a long text first
     own = row.own()
     if len(own) < 3 or not all(type(row.values[c]) is str and _LABEL_CELL.match(t) for c, t in own):
         return False
@@ -469,6 +476,9 @@ def title_of(ctx: Context, text: str) -> tuple[str, str]:
 def resolve_ditto(ctx: Context, row: Row) -> None:
     """"同上", "〃" and the like mean the value of the cell above: take it, and its source cell."""
     above = ctx.above
+    ctx.above = row
+    if _DITTO_CELLS.isdisjoint(row.texts):
+        return
     for c, text in enumerate(row.texts):
         if not text or len(text) > 6 or c in row.merged_from or fold(text).lower() not in DITTO_MARKS:
             continue
@@ -477,7 +487,6 @@ def resolve_ditto(ctx: Context, row: Row) -> None:
             continue
         row.values[c], row.texts[c] = above.values[c], above.texts[c]
         row.merged_from[c] = above.at(c)
-    ctx.above = row
 
 
 def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 import openpyxl
+import pytest
 from build import HEADER, measure_row, write_sheets, write_xlsx
+from conftest import load_truth, sample_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import AS_OF as GEN_AS_OF
@@ -430,3 +432,77 @@ def test_lines_that_are_not_measures_never_change_the_figures(tmp_path, aspects,
     # every non-empty input row is a measure, an issue row or kept as another row
     kept = {m.row for m in result.ledger.measures} | {o.row for o in result.ledger.other_rows}
     assert {r for r, row in enumerate(body, start=1) if any(v not in ("", None) for v in row)} - kept == {1}
+
+
+# ---- the samples, as offices change them ----------------------------------------------------
+
+
+def _insert_rows(ws, at: int, rows: list[list[object]]) -> None:
+    """openpyxl's insert_rows without losing the merges below (it does not move them)."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    merges = [CellRange(m.coord) for m in ws.merged_cells.ranges]
+    for m in merges:
+        ws.unmerge_cells(m.coord)
+    ws.insert_rows(at, len(rows))
+    for k, values in enumerate(rows):
+        for c, v in enumerate(values, start=1):
+            ws.cell(at + k, c, v)
+    for m in merges:
+        if m.min_row >= at:
+            m.shift(row_shift=len(rows))
+        ws.merge_cells(m.coord)
+
+
+def _append(ws, values: list[object], merged: bool = False) -> None:
+    r = ws.max_row + 1
+    for c, v in enumerate(values, start=1):
+        ws.cell(r, c, v)
+    if merged:
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ws.max_column)
+
+
+def _office_changes(ws, header_rows: tuple[int, ...]) -> int:
+    """Add what offices add around a ledger; returns how many non-measure rows were added."""
+    last = header_rows[-1]
+    header = [[c.value for c in ws[r]] for r in header_rows]
+    # a printed page repeats the header, between two rows no merge spans
+    crossing = [(m.min_row, m.max_row) for m in ws.merged_cells.ranges]
+    middle = next(
+        r for r in range((last + ws.max_row) // 2, ws.max_row + 2)
+        if not any(lo < r <= hi for lo, hi in crossing)
+    )  # fmt: skip
+    _insert_rows(ws, middle, header)
+    _insert_rows(ws, last + 1, [["（以下为市委第三巡察组反馈问题）"]])
+    ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=ws.max_column)
+    _append(ws, ["汇总", "", "", "", "108条", "", "", "", "", "已完成104条"])
+    _append(ws, ["单位主要负责人（签字）：                （盖章）"], merged=True)
+    _append(ws, ["填报人：张三", "", "", "", "审核人：李四", "", "", "", "联系电话：0371-23456789"])
+    _append(ws, ["附件：整改佐证材料目录"], merged=True)
+    _append(ws, [])
+    _append(ws, ["建章立制清单"], merged=True)
+    _append(ws, ["序号", "制度名称", "制定部门", "印发时间", "文号"])
+    for i in range(1, 4):
+        _append(ws, [i, f"管理制度{i}", "办公室", "2025年1月", f"机事〔2025〕{i}号"])
+    return len(header) + 1 + 4 + 2 + 3
+
+
+XLSX_SAMPLES = [p for p in sample_files() if p.suffix == ".xlsx"]
+
+
+@pytest.mark.parametrize("path", XLSX_SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_samples_as_offices_change_them_keep_their_figures(path, tmp_path):
+    truth = load_truth(path)
+    as_of = date.fromisoformat(truth["as_of"])
+    before = run(path, as_of)
+    wb = openpyxl.load_workbook(path)
+    added = 0
+    for info in before.ledger.sheets:
+        added += _office_changes(wb[info.name], info.header_rows)
+    changed = wb.save(tmp_path / path.name) or tmp_path / path.name
+    result = run(changed, as_of, config_path=path.parent / "ledgerkit.toml")
+    s = result.summary.as_dict()
+    keys = ("aspects", "problems", "issues", "issues_done", "measures", "measures_done", "unit")
+    assert {k: s[k] for k in keys} == {k: truth[k] for k in keys}
+    assert result.errors == []
+    assert len(result.ledger.other_rows) == len(before.ledger.other_rows) + added
