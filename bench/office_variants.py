@@ -110,14 +110,19 @@ def duplicate(wb) -> None:  # class 6
     insert(ws, 11, [[c.value for c in ws[10]]])
 
 
-def typed_problems(wb) -> None:  # class 6: "（一）…" merged problem rows typed "1.…", unmerged
+def typed_problems(wb, column: int = 1) -> None:  # class 6: "（一）…" problem rows typed "1.…", unmerged
     ws = wb.worksheets[0]
     for m in list(ws.merged_cells.ranges):
         v = ws.cell(m.min_row, 1).value
         if m.min_row == m.max_row and m.max_col >= 5 and isinstance(v, str) and v.startswith("（"):
             ws.unmerge_cells(m.coord)
             n = CN.index(re.match(r"（(.)）", v)[1]) + 1
-            ws.cell(m.min_row, 1, f"{n}.{v[3:]}")
+            ws.cell(m.min_row, 1).value = None
+            ws.cell(m.min_row, column, f"{n}.{v[3:]}")
+
+
+def typed_problems_in_issue_column(wb) -> None:
+    typed_problems(wb, column=2)
 
 
 def sections_over_aspect(wb) -> None:  # class 10: a section row names each problem
@@ -160,6 +165,7 @@ VARIANTS: list[tuple[str, str, Callable]] = [
     ("6 同上 / 〃", "flat.xlsx", ditto),
     ("6 issue retyped (。 / quotes)", "flat.xlsx", retyped),
     ("6 problems typed 1. unmerged", "sections_midway.xlsx", typed_problems),
+    ("6 problems typed 1. in 具体问题", "sections_midway.xlsx", typed_problems_in_issue_column),
     ("6 exact duplicate row (error)", "flat.xlsx", duplicate),
     ("8 unit line with contacts", "merged_midway.xlsx", unit_contacts),
     ("10 problem sections over 方面", "flat.xlsx", sections_over_aspect),

@@ -18,6 +18,7 @@ out in docs/reading-rules.md; each is a function below.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -68,6 +69,7 @@ _UNIT_END = re.compile(
     r"[（(]\s*(?:盖章|公章|章)\s*[)）]|\s|[|｜]|"
     r"(?:联系人|联系电话|电话|手机|填报人|填表人|审核人|负责人|经办人|填报时间|填报日期|日期)\s*[:：]"
 )
+_ATTACHMENT = re.compile(r"^附(?:件|表)\s*[\d一二三四五六七八九十]*\s*[:：]?$")
 _REPORTED = re.compile(r"填报(?:时间|日期)[:：]\s*(\S.*?)\s*$")
 
 
@@ -191,12 +193,16 @@ def headers_seen(sheet: RawSheet) -> list[str]:
 
 
 def read_metadata(ledger: Ledger, sheet: RawSheet, header: Header) -> None:
-    for row in sheet.rows[: header.rows[0]]:
+    """The title and the 填报单位 / 填报时间 line above the header; other lines there are kept as notes."""
+    for r, row in enumerate(sheet.rows[: header.rows[0]]):
         texts = [clean(v) for v in row if clean(v)]
         if not texts:
             continue
         line = "  ".join(dict.fromkeys(texts))
-        if "填报" in line:
+        if _ATTACHMENT.match(line) or (ledger.title and "填报" not in line):
+            # "附件2" above the title is the document's attachment number, not its title
+            ledger.other_rows.append(OtherRow(sheet.name, r + 1, _texts(row), "note"))
+        elif "填报" in line:
             unit = _UNIT.search(line)
             if unit and not ledger.unit:
                 ledger.unit = unit_name(unit[1])
@@ -344,10 +350,7 @@ def _is_typed_heading(ctx: Context, c: int, text: str) -> bool:
     """
     if c in ctx.measure_cols or c in ctx.level_cols:
         return False
-    style = numbering_style(text)
-    if style is None or style == "circled":
-        return False
-    return len(strip_numbering(text)) >= 2
+    return _numbered_title(text)
 
 
 def _is_repeated_header(ctx: Context, texts: list[str], filled: list[int]) -> bool:
@@ -399,6 +402,46 @@ def mark_other_tables(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
             shown = "｜".join(t for _c, t in row.own()[:6])
             ctx.finding("other-table", row.index, c, shown, row=row.index + 1)
         seen_data = seen_data or kind == "data"
+
+
+def promote_column_headings(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
+    """A numbered title typed alone in a hierarchy column is a heading of a free level above it
+    ("1.整改责任落实不到位" alone in the 具体问题 column, under "一、" sections) when its numbering is not
+    its column's (the column's other titles are unnumbered, or numbered otherwise) and the next data
+    row writes its own title in that column. Otherwise it is an item of the column, as before (an
+    issue listed without a measure, or the title row of the measure rows below it)."""
+    free = [lvl for lvl in LEVELS if lvl not in ctx.header.columns]
+    column_level = {c: f for f, c in ctx.header.columns.items() if f in LEVELS}
+    candidates = []
+    styles: dict[int, Counter[str | None]] = {}
+    for i, row in enumerate(rows):
+        if kinds[i] != "data":
+            continue
+        own = row.own()
+        level_own = [(c, t) for c, t in own if c in column_level]
+        if len(own) == 1 and level_own and _numbered_title(level_own[0][1]):
+            c = level_own[0][0]
+            above = free and LEVELS.index(free[0]) < LEVELS.index(column_level[c])
+            if above:
+                candidates.append((i, c))
+                continue
+        for c, t in level_own:
+            styles.setdefault(c, Counter())[numbering_style(t)] += 1
+    for i, c in candidates:
+        style = numbering_style(rows[i].texts[c])
+        usual = styles.get(c, Counter()).most_common(1)
+        if usual and usual[0][0] == style:
+            continue
+        following = next((j for j in range(i + 1, len(rows)) if kinds[j] in ("data", "section")), None)
+        if following is not None and kinds[following] == "data":
+            nxt = rows[following]
+            if nxt.texts[c] and c not in nxt.merged_from:
+                kinds[i] = "section"
+
+
+def _numbered_title(text: str) -> bool:
+    style = numbering_style(text)
+    return style is not None and style != "circled" and len(strip_numbering(text)) >= 2
 
 
 def demote_unnumbered(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
@@ -597,6 +640,7 @@ def read_sheet(
     rows = [make_row(ctx, r, width) for r in range(start, len(sheet.rows))]
     kinds = [classify(ctx, row) for row in rows]
     mark_other_tables(ctx, rows, kinds)
+    promote_column_headings(ctx, rows, kinds)
     demote_unnumbered(ctx, rows, kinds)
     plan_sections(ctx, [row for row, kind in zip(rows, kinds, strict=True) if kind == "section"])
     measures: list[Measure] = []
@@ -740,14 +784,15 @@ def _without_instructions(
 
 
 def _sheet_rows(sheet: RawSheet) -> list[OtherRow]:
-    out = []
-    for r, row in enumerate(sheet.rows):
-        cells = [clean(v) for v in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            out.append(OtherRow(sheet.name, r + 1, cells, "sheet"))
-    return out
+    return [OtherRow(sheet.name, r + 1, cells, "sheet") for r, row in enumerate(sheet.rows) if (cells := _texts(row))]
+
+
+def _texts(row: list[object]) -> list[str]:
+    """A row's cleaned texts, trailing blanks dropped."""
+    cells = [clean(v) for v in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def _is_other_sheet(sheet: RawSheet) -> bool:
@@ -761,9 +806,7 @@ def _restore_other_rows(sheet: RawSheet) -> list[OtherRow]:
     kinds = {name: kind for kind, name in OTHER_KINDS.items()}
     out = []
     for row in sheet.rows[1:]:
-        cells = [clean(v) for v in row]
-        while cells and not cells[-1]:
-            cells.pop()
+        cells = _texts(row)
         if len(cells) < 3 or not cells[1].isdigit():
             continue
         out.append(OtherRow(cells[0], int(cells[1]), cells[3:], kinds.get(cells[2], "note")))

@@ -259,6 +259,29 @@ def test_problem_rows_typed_with_arabic_numbers_are_sections(tmp_path):
     assert figures(result) == (1, 2, 3, 2, 3, 2)
 
 
+def test_problem_rows_typed_alone_in_the_issue_column_are_sections(tmp_path):
+    rows = [
+        SECTION_HEADER,
+        ["一、方面甲"],
+        ["", "1.问题甲"],
+        srow("（1）", "问题一", "措施一"),
+        srow("（2）", "问题二", "措施二"),
+        ["", "2.问题乙"],
+        srow("（1）", "问题三", "措施三", "正在推进", ""),
+        ["", "问题四"],  # an issue listed alone, unnumbered like its column: an issue, as before
+        ["", "", "措施四", "王明", "办公室", "李华", "2025年3月31日", "进展", "已完成", "2025年3月1日"],
+    ]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows, ["A2:J2"]), AS_OF)
+    assert titles(result) == [
+        ("方面甲", "问题甲", "问题一", "措施一"),
+        ("方面甲", "问题甲", "问题二", "措施二"),
+        ("方面甲", "问题乙", "问题三", "措施三"),
+        ("方面甲", "问题乙", "问题四", "措施四"),
+    ]
+    assert figures(result) == (1, 2, 4, 3, 4, 3)
+    assert result.errors == []
+
+
 def test_section_styles_beyond_the_free_levels_are_an_error(tmp_path):
     rows = [SECTION_HEADER, ["一、方面甲"], ["（一）问题甲"], ["1.再下一层"], srow("1", "问题一", "措施一")]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows, ["A2:J2", "A3:J3", "A4:J4"]), AS_OF)
@@ -326,6 +349,13 @@ def test_unit_line_with_contacts_gives_the_unit_only(tmp_path):
     result = run(write_xlsx(tmp_path / "t.xlsx", rows, ["A1:L1"]), AS_OF)
     assert result.ledger.unit == "XX市机关事务中心"
     assert result.summary.unit == "XX市机关事务中心"
+
+
+def test_attachment_number_above_the_title_is_not_the_title(tmp_path):
+    rows = [["附件2"], ["XX单位巡察反馈问题整改台账"], ["（2025年3月）"], HEADER, measure_row(1, "方面", "问题", "问题一", "措施一")]
+    ledger = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF).ledger
+    assert ledger.title == "XX单位巡察反馈问题整改台账"
+    assert [(o.row, o.kind, o.cells) for o in ledger.other_rows] == [(1, "note", ["附件2"]), (3, "note", ["（2025年3月）"])]
 
 
 def test_unit_line_in_one_cell_with_contacts(tmp_path):
