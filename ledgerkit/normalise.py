@@ -99,6 +99,7 @@ class Context:
     seen: dict[tuple[str, ...], int] = field(default_factory=dict)  # a measure row's cells -> its row
     header_words: dict[int, frozenset[str]] = field(init=False)  # column -> its header texts, folded
     header_starts: frozenset[str] = field(init=False)  # first characters of those texts
+    first_content_col: int = field(init=False)  # the leftmost hierarchy or measure column
     fill_rows: set[int] = field(init=False)
     merge_width: dict[tuple[int, int], int] = field(init=False)
     measure_cols: set[int] = field(init=False)
@@ -115,6 +116,7 @@ class Context:
         cols = self.header.columns
         self.measure_cols = {cols[f] for f in MEASURE_FIELDS if f in cols}
         self.level_cols = {cols[f] for f in LEVELS if f in cols}
+        self.first_content_col = min(self.measure_cols | self.level_cols, default=0)
         self.text_cols = [(f, cols[f]) for f in TEXT_FIELDS if f in cols]
         self.level_specs = [(*spec, cols.get(spec[0])) for spec in LEVEL_SPECS]
         self.date_cols = [(f, cols[f], f == "deadline") for f in ("deadline", "done_on") if f in cols]
@@ -279,7 +281,10 @@ _SIGN_OFF = re.compile(
 )
 _MAYBE_SIGN_OFF = frozenset("单主分负领填审制联经电手日签盖")
 # A one-line text that is a note, not a heading: sign-offs, attachments, labels of what follows.
-_NOTE_LINE = re.compile(r"签字|签名|盖章|^附件|^附表|^附[:：]|以下为|以上为|^注[:：]|^说明[:：]|^备注[:：]")
+_NOTE_LINE = re.compile(
+    r"[（(]\s*(?:签字|签名|盖章|公章)\s*[)）]|(?:签字|签名|盖章)\s*[:：]|^附件|^附表|^附[:：]|^以下为|^以上为|"
+    r"^注[:：]|^说明[:：]|^备注[:：]"
+)
 _WHOLE_PAREN = re.compile(r"^[（(][^（()）]*[)）]$")  # "（以下为…反馈问题）": a label in brackets
 # An example row: its first cell says so ("示例", "例：", "（样例）").
 _EXAMPLE = re.compile(r"^[（(【\[]?(?:填写示例|示例|样例|范例|举例|例)\d*[)）】\]]?\s*(?:[:：]|$)")
@@ -337,18 +342,19 @@ def _is_sign_off(texts: list[str], filled: list[int]) -> bool:
 
 
 def _is_note_line(text: str) -> bool:
-    return bool(_NOTE_LINE.search(text)) or (
-        _WHOLE_PAREN.match(text) is not None and numbering_style(text) is None
-    )
+    """An unnumbered line that signs, attaches or labels: a numbered line is always a heading."""
+    if numbering_style(text) is not None:
+        return False
+    return bool(_NOTE_LINE.search(text)) or _WHOLE_PAREN.match(text) is not None
 
 
 def _is_typed_heading(ctx: Context, c: int, text: str) -> bool:
-    """A numbered title typed alone in a row, outside the measure and hierarchy columns, unmerged.
+    """A numbered title typed alone in a row, left of the measure and hierarchy columns, unmerged.
 
     Any numbering (一、 （一） 1. （1） 问题1.) but a circled ①, which numbers measures; the title
     must remain after its number, so a row holding only a 序号 such as "（2）" is not a heading.
     """
-    if c in ctx.measure_cols or c in ctx.level_cols:
+    if c >= ctx.first_content_col:  # headings are typed at the left, not in 备注 or 问题描述
         return False
     return _numbered_title(text)
 
@@ -427,10 +433,14 @@ def promote_column_headings(ctx: Context, rows: list[Row], kinds: list[str]) -> 
                 continue
         for c, t in level_own:
             styles.setdefault(c, Counter())[numbering_style(t)] += 1
+    # One such row alone, in a sheet with no section rows, is more likely an issue listed
+    # without a measure (and reported so) than a heading: headings come at least two to a sheet.
+    per_style = Counter(numbering_style(rows[i].texts[c]) for i, c in candidates)
+    has_sections = "section" in kinds
     for i, c in candidates:
         style = numbering_style(rows[i].texts[c])
         usual = styles.get(c, Counter()).most_common(1)
-        if usual and usual[0][0] == style:
+        if (usual and usual[0][0] == style) or (per_style[style] < 2 and not has_sections):
             continue
         following = next((j for j in range(i + 1, len(rows)) if kinds[j] in ("data", "section")), None)
         if following is not None and kinds[following] == "data":

@@ -192,6 +192,25 @@ def test_sign_off_over_three_cells_is_not_a_measure(tmp_path):
     assert result.errors == []
 
 
+def test_a_numbered_section_mentioning_signatures_is_still_a_section(tmp_path):
+    rows, merges = sections_ledger(["（二）财务报销签字审批不规范"], srow("1", "问题四", "措施四"))
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges), AS_OF)
+    assert titles(result)[-1] == ("方面乙", "财务报销签字审批不规范", "问题四", "措施四")
+    assert result.errors == []
+
+
+def test_a_numbered_remark_alone_in_a_row_is_no_heading(tmp_path):
+    rows = [
+        [*HEADER, "备注"],
+        measure_row(1, "方面甲", "问题甲", "问题一", "措施一"),
+        ["", "", "", "", "", "", "", "", "", "", "", "", "1.已上报"],
+        measure_row(2, "方面甲", "问题甲", "问题二", "措施二"),
+    ]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    assert [m.problem for m in result.ledger.measures] == ["问题甲", "问题甲"]
+    assert [(o.row, o.kind) for o in result.ledger.other_rows] == [(3, "note")]
+
+
 def test_unnumbered_line_heading_rows_among_numbered_sections_is_an_error(tmp_path):
     rows, merges = sections_ledger(["其他方面"], srow("1", "问题四", "措施四"))
     result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges), AS_OF)
