@@ -277,7 +277,8 @@ _MAYBE_FOOTNOTE = frozenset("填说注备附审制负联")
 # A sign-off or contact label opening a cell (folded): "填报人：", "单位主要负责人（签字）：", "日期："
 _SIGN_OFF = re.compile(
     r"^(?:单位)?(?:主要|分管)?(?:负责人|领导|填报人|填表人|审核人|审批人|制表人|联系人|经办人|"
-    r"联系电话|电话|手机|日期|签字|签名|盖章)\s*(?:\((?:签字|签名|盖章)\))?\s*(?::|$)"
+    r"联系电话|电话|手机|日期|签字|签名|盖章|填报单位|填报时间|填报日期|报送时间|报送日期|时间|单位)"
+    r"\s*(?:\((?:签字|签名|盖章|公章)\))?\s*(?::|$)"
 )
 _MAYBE_SIGN_OFF = frozenset("单主分负领填审制联经电手日签盖")
 # A one-line text that is a note, not a heading: sign-offs, attachments, labels of what follows.
@@ -374,14 +375,21 @@ def _is_other_header(ctx: Context, row: Row) -> bool:
     if first is None or type(row.values[first]) is not str or len(row.texts[first]) > 12:
         return False  # most rows: a 序号 number or a long text first
     own = row.own()
-    if len(own) < 3 or not all(type(row.values[c]) is str and _LABEL_CELL.match(t) for c, t in own):
+    if not own:
+        return False
+    least = 2 if fold(own[0][1]) in ("序号", "编号") else 3  # no data row starts with 序号
+    if len(own) < least:
+        return False
+    if not all(type(row.values[c]) is str and _LABEL_CELL.match(t) for c, t in own):
         return False
     words = [(c, t) for c, t in own if match_header(t) or fold(t).endswith(_HEADER_ENDINGS)]
     if len(words) < 2 or 2 * len(words) < len(own):
         return False
     columns = ctx.header.columns
-    same = sum(1 for c, t in words if (f := match_header(t)) is not None and columns.get(f) == c)
-    return 2 * same < len(words)
+    fields = [(c, match_header(t)) for c, t in words]
+    fields = [(c, f) for c, f in fields if f != "seq"]  # 序号 is first in every table: it tells nothing
+    same = sum(1 for c, f in fields if f is not None and columns.get(f) == c)
+    return 2 * same < len(fields) or not fields
 
 
 def mark_other_tables(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
@@ -402,7 +410,7 @@ def mark_other_tables(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
             j = i - 1
             while j >= 0 and kinds[j] == "blank":
                 j -= 1
-            if j >= 0 and kinds[j] in ("section", "note") and len(rows[j].own()) == 1:
+            if j >= 0 and _is_title_line(ctx, rows[j], kinds[j]):
                 kinds[j] = "table"
             c, _text = row.own()[0]
             shown = "｜".join(t for _c, t in row.own()[:6])
@@ -454,6 +462,14 @@ def _numbered_title(text: str) -> bool:
     return style is not None and style != "circled" and len(strip_numbering(text)) >= 2
 
 
+def _is_title_line(ctx: Context, row: Row, kind: str) -> bool:
+    """One text alone on its row (merged across, or typed left of the content): a table's title."""
+    own = row.own()
+    if len(own) != 1:
+        return False
+    return kind in ("section", "note") or (kind == "data" and own[0][0] < ctx.first_content_col)
+
+
 def demote_unnumbered(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
     """Among numbered section rows, an unnumbered line is not a section: it sets nothing.
 
@@ -473,24 +489,46 @@ def demote_unnumbered(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
             ctx.finding("section-unnumbered", rows[i].index, c, text)
 
 
-def plan_sections(ctx: Context, sections: list[Row]) -> None:
+def plan_sections(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
     """Map each numbering style of section rows to the level it sets.
 
-    More styles than levels left free by the columns: the extra styles set nothing, and each is an
-    error at its first row (the reader cannot tell which level they mean).
+    A style whose every row repeats the title that a hierarchy column gives the next data row
+    ("一、政治建设方面" over rows whose 方面 column says 政治建设方面) sets that column's level: a heading
+    repeating the column, not a level of its own. The other styles take the levels the columns
+    leave free, outermost first. More styles than free levels: the extra styles set nothing, and each
+    is an error at its first row (the reader cannot tell which level they mean).
     """
     free = [lvl for lvl in LEVELS if lvl not in ctx.header.columns]
     rank = {name: i for i, name in enumerate(("cn", "cn_paren", "problem_n", "arabic", "arabic_paren"))}
     firsts: dict[str, Row] = {}
-    for row in sections:
-        firsts.setdefault(numbering_style(row.own()[0][1]) or "plain", row)
+    repeats: dict[str, set[str]] = {}  # style -> the column levels every one of its rows repeats
+    for i, kind in enumerate(kinds):
+        if kind != "section":
+            continue
+        text = rows[i].own()[0][1]
+        style = numbering_style(text) or "plain"
+        firsts.setdefault(style, rows[i])
+        repeated = _repeated_levels(ctx, text, next((rows[j] for j in range(i + 1, len(rows)) if kinds[j] == "data"), None))
+        repeats[style] = repeats[style] & repeated if style in repeats else repeated
     styles = sorted(firsts, key=lambda s: rank.get(s, -1))
+    for style in list(styles):
+        if repeats.get(style):
+            ctx.section_levels[style] = min(repeats[style], key=LEVELS.index)
+            styles.remove(style)
     for style, level in zip(styles, free, strict=False):
         ctx.section_levels[style] = level
     for style in styles[len(free) :]:
         row = firsts[style]
         c, text = row.own()[0]
         ctx.finding("section-level-unknown", row.index, c, text, levels=len(free))
+
+
+def _repeated_levels(ctx: Context, text: str, below: Row | None) -> set[str]:
+    """The hierarchy columns whose value on the data row below is this section's title."""
+    if below is None:
+        return set()
+    key = title_of(ctx, text)[1]
+    return {lvl for lvl, _k, _l, c in ctx.level_specs if c is not None and below.texts[c] and title_of(ctx, below.texts[c])[1] == key}
 
 
 def apply_section(ctx: Context, row: Row) -> None:
@@ -652,7 +690,7 @@ def read_sheet(
     mark_other_tables(ctx, rows, kinds)
     promote_column_headings(ctx, rows, kinds)
     demote_unnumbered(ctx, rows, kinds)
-    plan_sections(ctx, [row for row, kind in zip(rows, kinds, strict=True) if kind == "section"])
+    plan_sections(ctx, rows, kinds)
     measures: list[Measure] = []
     issue_rows: list[Measure] = []
     for row, kind in zip(rows, kinds, strict=True):

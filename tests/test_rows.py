@@ -83,6 +83,24 @@ def test_second_table_below_the_ledger_is_kept_not_counted(tmp_path):
     assert result.errors == []
 
 
+def test_second_table_of_two_columns_under_a_plain_title(tmp_path):
+    rows = [
+        HEADER,
+        measure_row(1, "方面甲", "问题甲", "问题一", "措施一"),
+        [],
+        ["建章立制清单"],
+        ["序号", "制度名称"],
+        [1, "机关学习制度"],
+        [2, "公务用车管理办法"],
+        ["单位（盖章）：", "", "", "", "", "", "", "", "填报时间：2025年3月1日"],
+    ]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    assert figures(result) == (1, 1, 1, 1, 1, 1)
+    assert [(o.row, o.kind) for o in result.ledger.other_rows] == [(4, "table"), (5, "table"), (6, "table"),
+                                                                   (7, "table"), (8, "table")]  # fmt: skip
+    assert result.errors == []
+
+
 def test_repeated_header_and_summary_rows_are_not_measures(tmp_path):
     rows = [
         HEADER,
@@ -420,6 +438,33 @@ def test_problem_sections_above_an_aspect_column(tmp_path):
     assert result.errors == []
     out = write_workbook(result.ledger, result.summary, result.findings, tmp_path / "o" / "t（清洗）.xlsx")
     assert titles(run(out, AS_OF)) == titles(result)
+
+
+def test_section_rows_repeating_the_aspect_column_are_not_problems(tmp_path):
+    header = ["序号", "方面", "具体问题", "整改措施", "责任科室", "完成情况", "完成时间"]
+
+    def row(seq, aspect, issue, measure):
+        return [seq, aspect, issue, measure, "办公室", "已完成", "2025-03-01"]
+
+    rows = [
+        header,
+        ["一、政治建设方面"],
+        ["（一）政治意识不够强"],
+        row(1, "政治建设方面", "问题一", "措施一"),
+        ["（二）学习不深入"],
+        row(2, "政治建设方面", "问题二", "措施二"),
+        ["二、思想建设方面"],
+        ["（一）制度执行不严"],
+        row(3, "思想建设方面", "问题三", "措施三"),
+    ]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows, ["A2:G2", "A3:G3", "A5:G5", "A7:G7", "A8:G8"]), AS_OF)
+    assert [(m.aspect, m.problem) for m in result.ledger.measures] == [
+        ("政治建设方面", "政治意识不够强"),
+        ("政治建设方面", "学习不深入"),
+        ("思想建设方面", "制度执行不严"),
+    ]
+    assert figures(result) == (2, 3, 3, 3, 3, 3)
+    assert result.errors == []
 
 
 def test_aspect_changing_inside_a_problem_section_is_an_error(tmp_path):
