@@ -46,6 +46,7 @@ from .text import (
     canonical_status,
     clean,
     fold,
+    numbered_list,
     numbering_style,
     parse_date,
     split_numbered,
@@ -739,13 +740,20 @@ def header_field(header: Header, c: int) -> str:
 
 
 def split_measures(measures: list[Measure], ledger: Ledger | None = None) -> list[Measure]:
-    """An issue in one row whose measure cell lists numbered measures: one record each."""
+    """An issue in one row whose measure cell lists numbered measures: one record each.
+
+    In a ledger of one row per measure (some issue has several rows), a cell with any text before
+    its list ("针对该问题，一是…二是…") is that row's one measure: the text introduces it.
+    """
     rows_per_issue: dict[tuple[str, str, str], int] = {}
     for m in measures:
         rows_per_issue[m.issue_id] = rows_per_issue.get(m.issue_id, 0) + 1
+    per_measure = any(n > 1 for n in rows_per_issue.values())
     out: list[Measure] = []
     for m in measures:
         parts = split_numbered(m.measure) if rows_per_issue[m.issue_id] == 1 and m.measure else [m.measure]
+        if len(parts) > 1 and per_measure and (numbered_list(m.measure) or ("", []))[0]:
+            parts = [m.measure]
         if len(parts) < 2:
             out.append(m)
             continue

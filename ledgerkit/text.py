@@ -92,16 +92,13 @@ _SPLITTERS = (
 
 
 # A head that only announces the list ("整改措施：", "采取以下措施：", "具体如下："): the items
-# are the measures. Any other head is a lead-in whose list details one measure.
+# are the measures, the head a label.
 _LIST_LABEL = re.compile(r"^[^，,。；;]{0,12}(?:措施|举措|任务|如下)[:：]?$")
 
 
-def split_numbered(text: str) -> list[str]:
-    """Split "①…②…", "一是…；二是…", "1.…\\n2.…" into items when numbered 1, 2, 3… in order.
-
-    Returns [text] when the cell is not such a list, so a sentence that merely contains
-    "一是" once is never cut, nor a list that a lead-in introduces as one measure's content.
-    """
+def numbered_list(text: str) -> tuple[str, list[str]] | None:
+    """(the text before the first number, the items) when the text lists items numbered 1, 2, 3…
+    in order ("①…②…", "一是…；二是…", "1.…\n2.…"), else None."""
     for pattern in _SPLITTERS:
         marks = list(pattern.finditer(text))
         if len(marks) < 2 or not _in_sequence(pattern, marks):
@@ -109,15 +106,32 @@ def split_numbered(text: str) -> list[str]:
         parts = []
         for i, m in enumerate(marks):
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-            item = text[m.end() : end].strip(TRIM + "；;，,")
-            parts.append(item)
-        head = text[: marks[0].start()].strip(TRIM)
-        if head and not _LIST_LABEL.search(head):
-            # A lead-in ("制定…方案，明确：") makes the list its content: one item, lead-in kept.
-            continue
+            parts.append(text[m.end() : end].strip(TRIM + "；;，,"))
         if all(parts):
-            return parts
-    return [text]
+            return text[: marks[0].start()].strip(TRIM), parts
+    return None
+
+
+def is_lead_in(head: str) -> bool:
+    """A head that makes the list below it one item's content: it ends with a colon and says more
+    than a label ("制定学习贯彻实施方案，明确：")."""
+    return head.endswith((":", "：")) and not _LIST_LABEL.search(head)
+
+
+def split_numbered(text: str) -> list[str]:
+    """Split "①…②…", "一是…；二是…", "1.…\n2.…" into items when numbered 1, 2, 3… in order.
+
+    Returns [text] when the cell is not such a list, so a sentence that merely contains
+    "一是" once is never cut; nor when a lead-in introduces the list as one item's content
+    ("制定…方案，明确：1.… 2.…"), or a head is too long to be a label (> 40 characters).
+    """
+    found = numbered_list(text)
+    if found is None:
+        return [text]
+    head, parts = found
+    if head and (len(head) > 40 or is_lead_in(head)):
+        return [text]
+    return parts
 
 
 def _in_sequence(pattern: re.Pattern[str], marks: list[re.Match[str]]) -> bool:

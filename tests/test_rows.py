@@ -369,6 +369,26 @@ def test_lead_in_and_list_in_a_one_row_per_measure_ledger_is_one_measure(tmp_pat
     assert figures(result) == (1, 1, 2, 2, 3, 3)
 
 
+@pytest.mark.parametrize(
+    ("cell", "per_measure", "measures"),
+    [
+        ("针对该问题，一是组织学习；二是建立制度", False, ["组织学习", "建立制度"]),
+        ("针对该问题，一是组织学习；二是建立制度", True, ["针对该问题，一是组织学习；二是建立制度"]),
+        ("制定实施方案，明确：\n1.每月学习\n2.每季研讨", False, ["制定实施方案，明确：\n1.每月学习\n2.每季研讨"]),
+        ("①组织学习；②建立制度", True, ["组织学习", "建立制度"]),
+    ],
+)
+def test_which_lists_are_measures(tmp_path, cell, per_measure, measures):
+    """One row per issue: a list is its measures unless a lead-in (…：) makes it one measure's
+    content. One row per measure: any text before the list makes the cell that row's measure."""
+    rows = [HEADER, measure_row(1, "方面甲", "问题甲", "问题一", cell)]
+    rows += [measure_row(2, "方面甲", "问题甲", "问题二", "措施二")]
+    if per_measure:
+        rows += [measure_row(3, "方面甲", "问题甲", "问题二", "措施三")]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    assert [m.measure for m in result.ledger.measures if m.issue == "问题一"] == measures
+
+
 def test_a_list_announced_by_a_label_still_splits(tmp_path):
     cell = "采取以下措施：①组织学习；②建立制度"
     rows = [HEADER, measure_row(1, "方面甲", "问题甲", "问题一", cell)]
