@@ -446,16 +446,28 @@ def promote_column_headings(ctx: Context, rows: list[Row], kinds: list[str]) -> 
     # without a measure (and reported so) than a heading: headings come at least two to a sheet.
     per_style = Counter(numbering_style(rows[i].texts[c]) for i, c in candidates)
     has_sections = "section" in kinds
+    following_row = _next_of(kinds, ("data", "section"))
     for i, c in candidates:
         style = numbering_style(rows[i].texts[c])
         usual = styles.get(c, Counter()).most_common(1)
         if (usual and usual[0][0] == style) or (per_style[style] < 2 and not has_sections):
             continue
-        following = next((j for j in range(i + 1, len(rows)) if kinds[j] in ("data", "section")), None)
+        following = following_row[i]
         if following is not None and kinds[following] == "data":
             nxt = rows[following]
             if nxt.texts[c] and c not in nxt.merged_from:
                 kinds[i] = "section"
+
+
+def _next_of(kinds: list[str], wanted: tuple[str, ...]) -> list[int | None]:
+    """For each row, the index of the next row (below it) whose kind is one of ``wanted``."""
+    out: list[int | None] = [None] * len(kinds)
+    nxt = None
+    for i in range(len(kinds) - 1, -1, -1):
+        out[i] = nxt
+        if kinds[i] in wanted:
+            nxt = i
+    return out
 
 
 def _numbered_title(text: str) -> bool:
@@ -480,13 +492,14 @@ def demote_unnumbered(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
     at = [i for i, k in enumerate(kinds) if k == "section"]
     if not any(numbering_style(rows[i].own()[0][1]) for i in at):
         return
+    following_row = _next_of(kinds, ("section", "data"))
     for i in at:
         c, text = rows[i].own()[0]
         if numbering_style(text):
             continue
         kinds[i] = "note"
-        following = next((k for k in kinds[i + 1 :] if k in ("section", "data")), None)
-        if following == "data":
+        following = following_row[i]
+        if following is not None and kinds[following] == "data":
             ctx.finding("section-unnumbered", rows[i].index, c, text)
 
 
@@ -503,13 +516,15 @@ def plan_sections(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
     rank = {name: i for i, name in enumerate(("cn", "cn_paren", "problem_n", "arabic", "arabic_paren"))}
     firsts: dict[str, Row] = {}
     repeats: dict[str, set[str]] = {}  # style -> the column levels every one of its rows repeats
+    next_data = _next_of(kinds, ("data",))
     for i, kind in enumerate(kinds):
         if kind != "section":
             continue
         text = rows[i].own()[0][1]
         style = numbering_style(text) or "plain"
         firsts.setdefault(style, rows[i])
-        repeated = _repeated_levels(ctx, text, next((rows[j] for j in range(i + 1, len(rows)) if kinds[j] == "data"), None))
+        j = next_data[i]
+        repeated = _repeated_levels(ctx, text, rows[j] if j is not None else None)
         repeats[style] = repeats[style] & repeated if style in repeats else repeated
     styles = sorted(firsts, key=lambda s: rank.get(s, -1))
     for style in list(styles):
@@ -529,7 +544,11 @@ def _repeated_levels(ctx: Context, text: str, below: Row | None) -> set[str]:
     if below is None:
         return set()
     key = title_of(ctx, text)[1]
-    return {lvl for lvl, _k, _l, c in ctx.level_specs if c is not None and below.texts[c] and title_of(ctx, below.texts[c])[1] == key}
+    return {
+        lvl
+        for lvl, _k, _l, c in ctx.level_specs
+        if c is not None and below.texts[c] and title_of(ctx, below.texts[c])[1] == key
+    }
 
 
 def apply_section(ctx: Context, row: Row) -> None:
