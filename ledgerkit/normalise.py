@@ -331,7 +331,7 @@ def classify(ctx: Context, row: Row) -> str:
     if len(filled) == 1 or (texts[filled[0]] == texts[filled[-1]] and len({texts[c] for c in filled}) == 1):
         c = filled[0]
         if ctx.merge_width.get((row.index, c), 1) >= 3:
-            return "note" if _is_note_line(first) else "section"
+            return "label" if _is_note_line(first) else "section"
         if _is_typed_heading(ctx, c, first):
             return "section"
     return "data"
@@ -480,24 +480,26 @@ def _is_title_line(ctx: Context, row: Row, kind: str) -> bool:
     own = row.own()
     if len(own) != 1:
         return False
-    return kind in ("section", "note") or (kind == "data" and own[0][0] < ctx.first_content_col)
+    return kind in ("section", "label", "note") or (kind == "data" and own[0][0] < ctx.first_content_col)
 
 
 def demote_unnumbered(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
-    """Among numbered section rows, an unnumbered line is not a section: it sets nothing.
+    """Among numbered section rows, an unnumbered line is not a section: it sets nothing. Nor is a
+    label line ("（以下为…反馈问题）", a sign-off, 附件：…) anywhere.
 
-    When data rows follow it before the next section row, a careful person cannot tell whether
-    it heads them: an error at the line.
+    When data rows follow such a line before the next section row, in a sheet whose sections are
+    numbered, a careful person cannot tell whether it heads them: an error at the line.
     """
-    at = [i for i, k in enumerate(kinds) if k == "section"]
-    if not any(numbering_style(rows[i].own()[0][1]) for i in at):
-        return
+    at = [i for i, k in enumerate(kinds) if k in ("section", "label")]
+    numbered = any(kinds[i] == "section" and numbering_style(rows[i].own()[0][1]) for i in at)
     following_row = _next_of(kinds, ("section", "data"))
     for i in at:
         c, text = rows[i].own()[0]
-        if numbering_style(text):
+        if kinds[i] == "section" and (numbering_style(text) or not numbered):
             continue
         kinds[i] = "note"
+        if not numbered:
+            continue
         following = following_row[i]
         if following is not None and kinds[following] == "data":
             ctx.finding("section-unnumbered", rows[i].index, c, text)

@@ -229,11 +229,13 @@ def test_a_numbered_remark_alone_in_a_row_is_no_heading(tmp_path):
     assert [(o.row, o.kind) for o in result.ledger.other_rows] == [(3, "note")]
 
 
-def test_unnumbered_line_heading_rows_among_numbered_sections_is_an_error(tmp_path):
-    rows, merges = sections_ledger(["其他方面"], srow("1", "问题四", "措施四"))
+@pytest.mark.parametrize("line", ["其他方面", "（以下为2023年巡察反馈问题）"])
+def test_unnumbered_line_heading_rows_among_numbered_sections_is_an_error(tmp_path, line):
+    rows, merges = sections_ledger([line], srow("1", "问题四", "措施四"))
     result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges), AS_OF)
-    assert ("section-unnumbered", "A9") in codes(result, "error")
+    assert codes(result, "error") == [("section-unnumbered", "A9")]
     assert result.ledger.measures[-1].aspect == "方面乙"  # kept as read, the error says why
+    assert (9, "note") in [(o.row, o.kind) for o in result.ledger.other_rows]
 
 
 # ---- 6. hand-typed hierarchy ---------------------------------------------------------------
