@@ -483,6 +483,27 @@ def _is_title_line(ctx: Context, row: Row, kind: str) -> bool:
     return kind in ("section", "label", "note") or (kind == "data" and own[0][0] < ctx.first_content_col)
 
 
+_PAGE_TITLE = re.compile(r"台账|续表|[（(]续[)）]|清单|一览表")
+
+
+def titles_over_headers(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
+    """An unnumbered line just above a repeat of the ledger's header is the page's title
+    ("XX台账（续表）" printed on each page), not a section: always among numbered sections, and
+    among unnumbered ones when it says so (台账, 续表, 清单 …). A numbered line stays a section."""
+    numbered = any(k == "section" and numbering_style(rows[i].own()[0][1]) for i, k in enumerate(kinds))
+    for i, kind in enumerate(kinds):
+        if kind != "header":
+            continue
+        j = i - 1
+        while j >= 0 and kinds[j] == "blank":
+            j -= 1
+        if j < 0 or not _is_title_line(ctx, rows[j], kinds[j]):
+            continue
+        text = rows[j].own()[0][1]
+        if numbering_style(text) is None and (numbered or _PAGE_TITLE.search(text)):
+            kinds[j] = "note"
+
+
 def demote_unnumbered(ctx: Context, rows: list[Row], kinds: list[str]) -> None:
     """Among numbered section rows, an unnumbered line is not a section: it sets nothing. Nor is a
     label line ("（以下为…反馈问题）", a sign-off, 附件：…) anywhere.
@@ -711,6 +732,7 @@ def read_sheet(
     kinds = [classify(ctx, row) for row in rows]
     mark_other_tables(ctx, rows, kinds)
     promote_column_headings(ctx, rows, kinds)
+    titles_over_headers(ctx, rows, kinds)
     demote_unnumbered(ctx, rows, kinds)
     plan_sections(ctx, rows, kinds)
     measures: list[Measure] = []

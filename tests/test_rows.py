@@ -117,6 +117,33 @@ def test_repeated_header_and_summary_rows_are_not_measures(tmp_path):
     assert result.errors == []
 
 
+@pytest.mark.parametrize("numbered", [True, False])
+def test_page_title_over_a_repeated_header_is_no_section(tmp_path, numbered):
+    one, two = ("一、方面甲", "二、方面乙") if numbered else ("方面甲", "方面乙")
+    rows = [
+        SECTION_HEADER,
+        [one],
+        srow("1", "问题一", "措施一"),
+        ["XX单位巡察整改台账（续表）"],
+        SECTION_HEADER,
+        srow("2", "问题二", "措施二"),
+        [two],
+        srow("3", "问题三", "措施三"),
+    ]
+    merges = ["A2:J2", "A4:J4", "A7:J7"]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges), AS_OF)
+    assert [m.aspect for m in result.ledger.measures] == ["方面甲", "方面甲", "方面乙"]
+    assert [(o.row, o.kind) for o in result.ledger.other_rows] == [(4, "note"), (5, "header")]
+    assert result.errors == []
+
+
+def test_section_row_printed_just_above_a_repeated_header_stays_a_section(tmp_path):
+    rows = [SECTION_HEADER, ["一、方面甲"], srow("1", "问题一", "措施一"), ["二、方面乙"], SECTION_HEADER,
+            srow("2", "问题二", "措施二")]  # fmt: skip
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows, ["A2:J2", "A4:J4"]), AS_OF)
+    assert [m.aspect for m in result.ledger.measures] == ["方面甲", "方面乙"]
+
+
 def test_header_of_two_rows_repeated_inside_the_table(tmp_path):
     top = ["序号", "具体问题", "整改措施", "责任分工", "", "", "整改时限", "整改情况", "", ""]
     sub = ["", "", "", "责任领导", "责任科室", "责任人", "", "整改进展", "完成情况", "完成时间"]
