@@ -614,10 +614,12 @@ def resolve_ditto(ctx: Context, row: Row) -> None:
     if _DITTO_CELLS.isdisjoint(row.texts):
         return
     for c, text in enumerate(row.texts):
-        if not text or len(text) > 6 or c in row.merged_from or fold(text).lower() not in DITTO_MARKS:
+        if not text or len(text) > 6 or fold(text).lower() not in DITTO_MARKS:
             continue
+        # A mark merged over several rows: each row takes the row above it, itself resolved.
         if above is None or not above.texts[c]:
-            ctx.finding("ditto-nothing-above", row.index, c, text, field=header_field(ctx.header, c))
+            if c not in row.merged_from:  # once, at the cell written
+                ctx.finding("ditto-nothing-above", row.index, c, text, field=header_field(ctx.header, c))
             continue
         row.values[c], row.texts[c] = above.values[c], above.texts[c]
         row.merged_from[c] = above.at(c)

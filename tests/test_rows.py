@@ -288,6 +288,19 @@ def test_ditto_marks_mean_the_value_above(tmp_path):
     assert result.errors == []
 
 
+def test_ditto_mark_merged_over_rows_holds_for_each(tmp_path):
+    rows = [
+        HEADER,
+        measure_row(1, "方面甲", "问题甲", "问题一", "措施一"),
+        measure_row(2, "方面甲", "问题甲", "问题一", "措施二"),
+        measure_row(3, "方面甲", "问题甲", "问题一", "措施三"),
+    ]
+    rows[2][6], rows[3][6] = "同上", ""  # 责任科室 G3:G4 merged, saying 同上
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows, ["G3:G4"]), AS_OF)
+    assert [m.department for m in result.ledger.measures] == ["办公室", "办公室", "办公室"]
+    assert result.errors == []
+
+
 def test_ditto_mark_with_nothing_above_is_an_error(tmp_path):
     rows = [HEADER, measure_row(1, "同上", "问题甲", "问题一", "措施一")]
     result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
