@@ -426,22 +426,28 @@ def promote_column_headings(ctx: Context, rows: list[Row], kinds: list[str]) -> 
     row writes its own title in that column. Otherwise it is an item of the column, as before (an
     issue listed without a measure, or the title row of the measure rows below it)."""
     free = [lvl for lvl in LEVELS if lvl not in ctx.header.columns]
-    column_level = {c: f for f, c in ctx.header.columns.items() if f in LEVELS}
+    if not free:
+        return
+    top_free = LEVELS.index(free[0])
+    column_level = {c: f for f, c in ctx.header.columns.items() if f in LEVELS and LEVELS.index(f) > top_free}
     candidates = []
-    styles: dict[int, Counter[str | None]] = {}
     for i, row in enumerate(rows):
         if kinds[i] != "data":
             continue
-        own = row.own()
-        level_own = [(c, t) for c, t in own if c in column_level]
-        if len(own) == 1 and level_own and _numbered_title(level_own[0][1]):
-            c = level_own[0][0]
-            above = free and LEVELS.index(free[0]) < LEVELS.index(column_level[c])
-            if above:
-                candidates.append((i, c))
-                continue
-        for c, t in level_own:
-            styles.setdefault(c, Counter())[numbering_style(t)] += 1
+        texts, merged = row.texts, row.merged_from
+        # cheap first: an own title in such a column starting the way numbering starts
+        at = [c for c in column_level if texts[c] and c not in merged and texts[c][0] in _NUMBER_STARTS]
+        if len(at) == 1 and len(row.own()) == 1 and _numbered_title(texts[at[0]]):
+            candidates.append((i, at[0]))
+    if not candidates:
+        return
+    picked = {i for i, _c in candidates}
+    styles: dict[int, Counter[str | None]] = {c: Counter() for c in column_level}
+    for i, row in enumerate(rows):
+        if kinds[i] == "data" and i not in picked:
+            for c in column_level:
+                if row.texts[c] and c not in row.merged_from:
+                    styles[c][numbering_style(row.texts[c])] += 1
     # One such row alone, in a sheet with no section rows, is more likely an issue listed
     # without a measure (and reported so) than a heading: headings come at least two to a sheet.
     per_style = Counter(numbering_style(rows[i].texts[c]) for i, c in candidates)
@@ -449,7 +455,7 @@ def promote_column_headings(ctx: Context, rows: list[Row], kinds: list[str]) -> 
     following_row = _next_of(kinds, ("data", "section"))
     for i, c in candidates:
         style = numbering_style(rows[i].texts[c])
-        usual = styles.get(c, Counter()).most_common(1)
+        usual = styles[c].most_common(1)
         if (usual and usual[0][0] == style) or (per_style[style] < 2 and not has_sections):
             continue
         following = following_row[i]
@@ -457,6 +463,9 @@ def promote_column_headings(ctx: Context, rows: list[Row], kinds: list[str]) -> 
             nxt = rows[following]
             if nxt.texts[c] and c not in nxt.merged_from:
                 kinds[i] = "section"
+
+
+_NUMBER_STARTS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十（(问")
 
 
 def _next_of(kinds: list[str], wanted: tuple[str, ...]) -> list[int | None]:
