@@ -137,6 +137,19 @@ REGISTRY: dict[str, Rule] = {
         "单元格是公式，但文件中没有保存计算结果，按空白处理。",
         "请在 Excel 或 WPS 中打开台账，确认公式结果显示正常后保存，再重新处理。",
     ),
+    "formula-error-value": Rule(
+        "warning",
+        "",
+        "单元格公式的计算结果是错误值“{value}”，按空白处理。",
+        "请在 Excel 或 WPS 中打开台账，修正公式（或改填内容）后保存，再重新处理。",
+    ),
+    "formula-unreadable": Rule(
+        "error",
+        "",
+        "{name}单元格是公式，{reason}，无法确定这条措施的{name}，不计入任何完成情况。",
+        "请在 Excel 或 WPS 中打开台账，确认公式结果显示正常（不是 #N/A 等错误值）后保存，再重新处理；"
+        "或把公式改为直接填写的内容。",
+    ),
     "macros-not-kept": Rule(
         "warning",
         "",

@@ -763,11 +763,7 @@ def read_sheet(
                 ledger.other_rows.append(OtherRow(sheet.name, row.index + 1, _own_cells(row), "note"))
         elif kind in OTHER_ROW_KINDS:
             ledger.other_rows.append(OtherRow(sheet.name, row.index + 1, _own_cells(row), kind))
-    notes = [
-        findings.make("formula-no-value", sheet.name, a1(r, c), field=header_field(header, c))
-        for r, c in sheet.formulas_without_value
-        if r >= start
-    ]
+    notes = formula_findings(sheet, header, start, measures)
     return measures, issue_rows, notes + ctx.found
 
 
@@ -787,6 +783,63 @@ def _own_cells(row: Row) -> list[str]:
     while cells and not cells[-1]:
         cells.pop()
     return cells
+
+
+# The fields a figure is computed from: a formula there that cannot be read is an error.
+FIGURE_FIELDS = ("status", "deadline", "done_on")
+
+
+def formula_findings(sheet: RawSheet, header: Header, start: int, measures: list[Measure]) -> list[Finding]:
+    """Cells read as blank that hold a formula with no saved result or a saved error (#N/A).
+
+    In a status, deadline or completion-date column the blank would decide a figure (a #N/A
+    status beside a date counted as 已完成), so it is an error and the measure's status is left
+    unknown; elsewhere a warning.
+    """
+    bad = {(r, c): error for r, c, error in sheet.formulas_without_value if r >= start}
+    if not bad:
+        return []
+    out = []
+    for (r, c), error in sorted(bad.items()):
+        f = header_field(header, c)
+        if f in FIGURE_FIELDS:
+            reason = f"计算结果是错误值“{error}”" if error else "文件中没有保存计算结果"
+            name = header.texts.get(c, f)
+            out.append(
+                findings.make(
+                    "formula-unreadable", sheet.name, a1(r, c), field=f, value=error, name=name, reason=reason
+                )
+            )
+        elif error:
+            out.append(findings.make("formula-error-value", sheet.name, a1(r, c), field=f, value=error))
+        else:
+            out.append(findings.make("formula-no-value", sheet.name, a1(r, c), field=f))
+    _unknown_where_unreadable(sheet, header, measures, bad)
+    return out
+
+
+def _unknown_where_unreadable(
+    sheet: RawSheet, header: Header, measures: list[Measure], bad: dict[tuple[int, int], str]
+) -> None:
+    """A measure whose status (or, with no status written, completion date) could not be read
+    has no known status: it counts in no status figure, rather than as 未开始 or 已完成."""
+    cols = header.columns
+    for m in measures:
+        for f in ("status", "done_on"):
+            if f not in cols or (f == "done_on" and m.status_text):
+                continue
+            src = m.origins.get(f)
+            at = _cell_of(src.cell) if src is not None else (m.row - 1, cols[f])
+            if at in bad:
+                m.status = None
+
+
+def _cell_of(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters) :]) - 1, col - 1
 
 
 def header_field(header: Header, c: int) -> str:

@@ -45,7 +45,9 @@ class RawSheet:
     name: str
     rows: list[list[object]]  # cell values as calamine gives them; "" for empty
     merges: list[Merge] = field(default_factory=list)
-    formulas_without_value: list[tuple[int, int]] = field(default_factory=list)  # 0-based
+    # Cells calamine gives as "" that hold a formula with no saved result (error "") or a saved
+    # error value ("#N/A"): 0-based (row, col, error). xlsx only.
+    formulas_without_value: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -282,7 +284,7 @@ def _read_sheet(wb: object, name: str) -> RawSheet:
 
 
 def _find_formulas_without_value(path: Path, sheets: list[RawSheet], with_formulas: frozenset[str]) -> None:
-    """Formula cells with no cached value read as empty: find them so we can warn."""
+    """Formula cells with no cached value, and saved errors, read as empty: find them so we can say so."""
     from defusedxml import DefusedXmlException
 
     from .xlsx_parts import formula_cells_without_value

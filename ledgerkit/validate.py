@@ -123,6 +123,8 @@ def _from_failures(ledger: Ledger, cases) -> list[Finding]:
         seen.add((code, index))
         m = ledger.measures[int(index)]
         value = _value_of(m, REGISTRY[code].field)
+        if code == "status-unknown" and not value:
+            continue  # an unreadable formula left the status unknown: formula-unreadable says so
         extra = {"nearest": nearest_status(value)} if code == "status-unknown" else {}
         out.append(finding(ledger, m, code, value, **extra))
     return out

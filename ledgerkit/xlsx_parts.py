@@ -1,8 +1,9 @@
 """The bits of an .xlsx that calamine does not expose, read straight from its XML parts.
 
-Two things: formula cells (calamine returns a formula's cached value, and an empty string
-when the file was saved without one, as some export tools do), and a safety scan of every
-part before calamine sees it. Every parse goes through defusedxml, so entity bombs in a
+Three things: formula cells (calamine returns a formula's cached value, and an empty string
+when the file was saved without one, as some export tools do, or when the saved result is an
+error such as #N/A), the cell styles people mark rows with (strikethrough, fill colour), and a
+safety scan of every part before calamine sees it. Every parse goes through defusedxml, so entity bombs in a
 hostile file are refused; the scan itself parses nothing.
 
 Why the scan: calamine builds each sheet as a dense grid from its first to its last cell
@@ -51,13 +52,15 @@ def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
 
 def formula_cells_without_value(
     path: Path, with_formulas: frozenset[str] | None = None
-) -> dict[str, list[tuple[int, int]]]:
-    """Sheet name -> 0-based (row, col) of formula cells that carry no cached value.
+) -> dict[str, list[tuple[int, int, str]]]:
+    """Sheet name -> 0-based (row, col, error) of cells calamine reads as blank although they
+    hold something: formula cells with no cached value (error "") and cells whose saved value
+    is an error such as "#N/A" (calamine gives "" for both).
 
-    ``with_formulas``: the sheet parts known to hold formulas (the safety scan notes them),
-    so the others are not inflated again.
+    ``with_formulas``: the sheet parts known to hold formulas or errors (the safety scan notes
+    them), so the others are not inflated again.
     """
-    found: dict[str, list[tuple[int, int]]] = {}
+    found: dict[str, list[tuple[int, int, str]]] = {}
     with zipfile.ZipFile(path) as zf:
         for name, part in sheet_parts(zf).items():
             if part not in zf.namelist():
@@ -74,24 +77,29 @@ def _has_formulas(zf: zipfile.ZipFile, part: str) -> bool:
     with zf.open(part) as fh:
         tail = b""
         while chunk := fh.read(1 << 20):
-            if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+            if _holds_formulas(tail + chunk):
                 return True
-            tail = chunk[-3:]
+            tail = chunk[-6:]
     return False
 
 
-def _scan(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int]]:
+def _holds_formulas(data: bytes) -> bool:
+    """A formula, or a cell holding an error value (t="e"), in this piece of a sheet part."""
+    return b"<f>" in data or b"<f " in data or b't="e"' in data
+
+
+def _scan(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]:
     cells = []
     with zf.open(part) as fh:
         for _event, el in SafeET.iterparse(fh, events=("end",)):
             if el.tag != f"{NS}c":
                 continue
-            f = el.find(f"{NS}f")
-            if f is not None:
-                v = el.find(f"{NS}v")
-                is_ = el.find(f"{NS}is")
-                if (v is None or not (v.text or "")) and is_ is None:
-                    cells.append(_rc(el.get("r", "")))
+            v = el.find(f"{NS}v")
+            value = (v.text or "") if v is not None else ""
+            if el.get("t") == "e":
+                cells.append((*_rc(el.get("r", "")), value or "#N/A"))
+            elif el.find(f"{NS}f") is not None and not value and el.find(f"{NS}is") is None:
+                cells.append((*_rc(el.get("r", "")), ""))
             el.clear()
     return [c for c in cells if c[0] >= 0]
 
@@ -167,7 +175,7 @@ def check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
         for data in chain([head], pieces):
             if _ODD_CELL.search(data) or _ODD_ROW.search(data):
                 break
-            formulas = formulas or b"<f>" in data or b"<f " in data
+            formulas = formulas or _holds_formulas(data)
             for m in _FAR_REF.finditer(data):
                 letters, digits = (m[1], m[2]) if m[1] is not None else (m[3], m[4])
                 rows, cols = max(rows, int(digits)), max(cols, _col_index(letters) + 1)

@@ -1,0 +1,120 @@
+"""The reading rules of docs/reading-rules.md, one test per rule, each on a real workbook built here.
+
+Cells, columns and sheets: formulas, the header words offices use, merges over empty space,
+deadline wording, versions kept side by side, columns with no header, marks on rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from build import HEADER, measure_row, write_xlsx
+
+from ledgerkit.pipeline import run
+
+AS_OF = date(2025, 3, 3)
+STATUS, DEADLINE, DONE_ON = "K", "I", "L"  # columns of build.HEADER
+
+
+def codes(result, severity: str | None = None) -> list[tuple[str, str]]:
+    return [(f.code, f.cell) for f in result.findings if severity in (None, f.severity)]
+
+
+def rows_of(n: int, **kw) -> list[list[object]]:
+    return [measure_row(i, "方面甲", "问题甲", f"问题{i}", f"措施{i}", **kw) for i in range(1, n + 1)]
+
+
+# ---- formulas ------------------------------------------------------------------------------
+
+
+def _formula_ledger(path, cells: dict[tuple[int, int], tuple[str, object]]):
+    """Rows of build.HEADER with some cells replaced by formulas: (row, col) -> (formula, saved)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("整改台账")
+    ws.write_row(0, 0, HEADER)
+    for r, row in enumerate(rows_of(4), start=1):
+        ws.write_row(r, 0, row)
+    for (r, c), (formula, saved) in cells.items():
+        ws.write_formula(r, c, formula, None, saved)
+    wb.close()
+    return path
+
+
+def test_formula_saved_results_are_used(tmp_path):
+    path = _formula_ledger(
+        tmp_path / "t.xlsx", {(1, 10): ('="已"&"完成"', "已完成"), (2, 8): ("=DATE(2025,6,30)", 45838)}
+    )
+    result = run(path, AS_OF)
+    assert result.errors == []
+    assert [m.status for m in result.ledger.measures][:2] == ["已完成", "已完成"]
+    assert result.ledger.measures[1].deadline_date == date(2025, 6, 30)
+
+
+def test_formula_errors_and_unsaved_results_in_figure_columns_are_errors(tmp_path):
+    path = _formula_ledger(
+        tmp_path / "t.xlsx",
+        {
+            (1, 10): ("=VLOOKUP(A2,Z:Z,1,0)", "#N/A"),  # status #N/A beside a completion date
+            (2, 8): ('=DATEVALUE("x")', "#VALUE!"),  # deadline
+            (3, 11): ("=A1", ""),  # completion date saved with no result
+            (4, 9): ("=A1", ""),  # progress: not a figure column
+            (4, 5): ("=#REF!", "#REF!"),  # leader: not a figure column
+        },
+    )
+    result = run(path, AS_OF)
+    assert codes(result, "error") == [
+        ("formula-unreadable", "K2"),
+        ("formula-unreadable", "I3"),
+        ("formula-unreadable", "L4"),
+    ]
+    assert {c for c in codes(result, "warning") if c[0].startswith("formula")} == {
+        ("formula-no-value", "J5"),
+        ("formula-error-value", "F5"),
+    }
+    unreadable = [f for f in result.findings if f.code == "formula-unreadable"]
+    assert "#N/A" in unreadable[0].message and "WPS" in unreadable[0].hint
+    # the #N/A status is not counted as done (it was: the date beside it made it 已完成)
+    statuses = [m.status for m in result.ledger.measures]
+    assert statuses == [None, "已完成", "已完成", "已完成"]
+    assert result.summary.measures_done == 3
+    assert result.exit_code == 1
+
+
+# ---- header words offices use ------------------------------------------------------------
+
+
+def _with_headers(status: str, deadline: str) -> list[str]:
+    return [{"完成情况": status, "整改时限": deadline}.get(h, h) for h in HEADER]
+
+
+def test_status_column_named_zhenggai_jindu(tmp_path):
+    rows = [_with_headers("整改进度", "整改时限"), *rows_of(2)]
+    rows[2][10] = "推进中"
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    assert result.ledger.sheets[0].columns["status"] == STATUS
+    assert [m.status for m in result.ledger.measures] == ["已完成", "正在推进"]
+    assert result.summary.measures_done == 1
+
+
+def test_status_column_shifou_xiaohao_yes_no(tmp_path):
+    rows = [_with_headers("是否销号", "整改时限"), *rows_of(3)]
+    rows[1][10], rows[2][10], rows[3][10] = "是", "否", ""
+    rows[2][11] = rows[3][11] = ""
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    assert [m.status for m in result.ledger.measures] == ["已完成", "正在推进", "未开始"]
+    assert result.summary.measures_done == 1
+    assert result.errors == []
+
+
+def test_planned_completion_time_is_the_deadline_not_the_completion_date(tmp_path):
+    for word in ("计划完成时间", "应完成时间"):
+        rows = [_with_headers("完成情况", word), *rows_of(2)]
+        rows[2][10], rows[2][11] = "正在推进", ""
+        rows[2][8] = "2025年1月31日"
+        result = run(write_xlsx(tmp_path / f"{word}.xlsx", rows), AS_OF)
+        info = result.ledger.sheets[0]
+        assert (info.columns["deadline"], info.columns["done_on"]) == (DEADLINE, DONE_ON)
+        assert result.ledger.measures[1].deadline_date == date(2025, 1, 31)
+        assert [d.row for d in result.summary.overdue] == [3]
