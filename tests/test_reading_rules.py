@@ -118,3 +118,42 @@ def test_planned_completion_time_is_the_deadline_not_the_completion_date(tmp_pat
         assert (info.columns["deadline"], info.columns["done_on"]) == (DEADLINE, DONE_ON)
         assert result.ledger.measures[1].deadline_date == date(2025, 1, 31)
         assert [d.row for d in result.summary.overdue] == [3]
+
+
+# ---- merges over empty space -------------------------------------------------------------
+
+
+def _with_merges(path, refs: list[str]):
+    """Add merges to the first sheet by editing its XML: openpyxl and xlsxwriter would create
+    every covered cell of a merge to row 1,048,576 (minutes), Excel only records the range."""
+    import zipfile
+
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+    parts[part] = parts[part].replace(
+        b"</sheetData>", f'</sheetData><mergeCells count="{len(refs)}">{cells}</mergeCells>'.encode(), 1
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_merges_to_the_last_row_and_column_are_bounded_by_the_data(tmp_path):
+    rows = [HEADER, *rows_of(3)]
+    rows[2][3] = ""  # D3 is inside the merge D2:D3: the same issue
+    path = write_xlsx(tmp_path / "t.xlsx", rows)
+    _with_merges(path, ["D2:D3", "A5:XFD5", "A6:L1048576", "M1:XFD1048576"])
+    result = run(path, AS_OF)
+    assert [(m.row, m.issue) for m in result.ledger.measures] == [(2, "问题1"), (3, "问题1"), (4, "问题3")]
+    assert (result.summary.issues, result.summary.measures) == (2, 3)
+    assert result.errors == []
+
+
+def test_bounded_merges_keep_what_covers_data():
+    from ledgerkit.read import Merge, bounded_merges
+
+    ranges = [((0, 0), (0, 16383)), ((3, 1), (1048575, 2)), ((9, 0), (1048575, 11)), ((0, 20), (3, 30))]
+    assert bounded_merges(ranges, 5, 12) == [Merge(0, 0, 0, 11), Merge(3, 1, 4, 2)]
