@@ -713,8 +713,11 @@ def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
         raw = row.values[c]
         parsed = parse_date(raw, deadline=is_deadline)
         text = row.texts[c]
-        if not isinstance(raw, str) and parsed.value is not None:
-            text = formats.cn_date(parsed.value)
+        day = parsed.value or (
+            raw.date() if isinstance(raw, datetime) else raw if isinstance(raw, date) else None
+        )
+        if not isinstance(raw, str) and day is not None:  # a date cell, even out of range (1912)
+            text = formats.cn_date(day)
         if is_deadline:
             m.deadline, m.deadline_date, m.deadline_word = text, parsed.value, parsed.word
         else:

@@ -181,12 +181,18 @@ _AFTER = re.compile(r"^(?:月?\s*)?(底|末|上旬|中旬|下旬|初)?")
 
 
 class DateParse:
-    """Result of reading a date cell: a date, a deadline word, or neither (invalid)."""
+    """Result of reading a date cell: a date, a deadline word, or neither (invalid).
 
-    __slots__ = ("valid", "value", "word")
+    ``original``: for a deadline written as extended ("原定…，已申请延期至…"), the original
+    deadline as written; ``value`` is then the new one.
+    """
 
-    def __init__(self, value: date | None = None, word: str = "", valid: bool = True) -> None:
-        self.value, self.word, self.valid = value, word, valid
+    __slots__ = ("original", "valid", "value", "word")
+
+    def __init__(
+        self, value: date | None = None, word: str = "", valid: bool = True, original: str = ""
+    ) -> None:
+        self.value, self.word, self.valid, self.original = value, word, valid, original
 
 
 EMPTY = DateParse()
@@ -204,10 +210,10 @@ def parse_date(raw: object, *, deadline: bool = False) -> DateParse:
 @lru_cache(maxsize=16384)
 def _parse_value(raw: object) -> DateParse:
     """Dates and numbers as calamine gives them; few distinct values, so memoised."""
-    if isinstance(raw, datetime):
-        return DateParse(raw.date())
-    if isinstance(raw, date):
-        return DateParse(raw)
+    if isinstance(raw, (datetime, date)):
+        # A typo in a date cell (4566 for 45666) shows as 1912: range-checked like typed dates.
+        day = raw.date() if isinstance(raw, datetime) else raw
+        return DateParse(day) if _YEARS[0] <= day.year <= _YEARS[1] else DateParse(valid=False)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _from_number(raw)
     return _parse_text(str(raw), False) if not isinstance(raw, timedelta) else DateParse(valid=False)
@@ -228,6 +234,16 @@ def not_applicable(text: str) -> bool:
     return fold(text) in NOT_APPLICABLE
 
 
+# Deadline wording beyond a single date (docs/reading-rules.md, "Deadlines"):
+_YEARS = (1950, 2099)
+_EXTENDED = re.compile(r"(?:延期|延长|推迟|顺延|调整|变更|改)(?:时限|期限|时间)?(?:至|到|为)")
+_RANGE_SEP = re.compile(r"(?:-|—|–|~|～|至|到)+")
+_YEAR_MONTH = re.compile(r"^(\d{4})[./](\d{1,2})(?:月?(底|末|上旬|中旬|下旬|初))?前?$")  # 2024.12
+_QUARTER = re.compile(r"(\d{4})年?(?:第?([一二三四1-4])季度|[Qq]([1-4]))")
+_HALF = re.compile(r"(\d{4})年?(上|下)半年")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
 @lru_cache(maxsize=16384)
 def _parse_text(text: str, deadline: bool) -> DateParse:
     folded = fold(text)
@@ -237,9 +253,15 @@ def _parse_text(text: str, deadline: bool) -> DateParse:
         for word, canon in DEADLINE_WORDS.items():
             if folded.startswith(word) and not _DATE_RE.search(folded):
                 return DateParse(word=canon)
+        worded = _deadline_wording(folded)
+        if worded is not None:
+            return worded
     m = _DATE_COMPACT.match(folded.rstrip("前"))
     if m:
         return _make(int(m[1]), int(m[2]), int(m[3]))
+    m = _YEAR_MONTH.match(folded)
+    if m and _YEARS[0] <= int(m[1]) <= _YEARS[1]:  # "2024.12": a month, not a serial 202412
+        return _month_part(int(m[1]), int(m[2]), m[3])
     if folded.replace(".", "", 1).isdigit():  # a serial number typed as text
         number = float(folded)
         return _from_number(number) if _SERIAL_MIN <= number <= _SERIAL_MAX else DateParse(valid=False)
@@ -256,6 +278,45 @@ def _parse_text(text: str, deadline: bool) -> DateParse:
     return _make(year, int(month), int(day))
 
 
+def _deadline_wording(folded: str) -> DateParse | None:
+    """An extended deadline (the new date, the original kept), a range (its end), a quarter
+    or a half year (its last day); None when the text is none of these."""
+    ext = _EXTENDED.search(folded)
+    if ext:
+        new = _parse_text(folded[ext.end() :], True)
+        before = folded[: ext.start()]
+        if new.value is not None and _DATE_RE.search(before):
+            original = _DATE_RE.search(before)
+            return DateParse(new.value, original=before[original.start() :].rstrip("，,；;。(（已申请经批准"))
+    for sep in _RANGE_SEP.finditer(folded):
+        end = _range_end(folded[: sep.start()], folded[sep.end() :])
+        if end is not None:
+            return end
+    m = _QUARTER.search(folded)
+    if m:
+        q = _QUARTERS[m[2] or m[3]]
+        return _month_part(int(m[1]), q * 3, None)
+    m = _HALF.search(folded)
+    if m:
+        return _make(int(m[1]), 6 if m[2] == "上" else 12, 30 if m[2] == "上" else 31)
+    return None
+
+
+def _range_end(left: str, right: str) -> DateParse | None:
+    """ "2024年10月-2025年6月" → the end. The start must name at least a month, so the dashes
+    of "2025-06-30" are not read as a range; an end without a year ("3月-6月") takes the start's."""
+    start = _DATE_RE.search(left)
+    if not start or start[2] is None or not right or not _parse_text(left, True).value:
+        return None
+    if _DATE_RE.match(right):
+        end = _parse_text(right, True)
+    elif "月" in right:  # "3月-6月": not the "-01" of "2025-03-01"
+        end = _parse_text(f"{start[1]}年{right}", True)
+    else:
+        return None
+    return end if end.value is not None else None
+
+
 def _month_part(year: int, month: int, part: str | None) -> DateParse:
     if not 1 <= month <= 12:
         return DateParse(valid=False)
@@ -269,6 +330,6 @@ def _make(year: int, month: int, day: int) -> DateParse:
         value = date(year, month, day)
     except ValueError:
         return DateParse(valid=False)
-    if not 1950 <= year <= 2099:
+    if not _YEARS[0] <= year <= _YEARS[1]:
         return DateParse(valid=False)
     return DateParse(value)

@@ -14,8 +14,9 @@ from datetime import date
 
 from .findings import REGISTRY, make
 from .findings import sort_findings as _sort
+from .formats import cn_date
 from .model import CANONICAL_TEXT, STANDARD_HEADERS, STATUSES, Finding, Ledger, Measure
-from .text import nearest_status, not_applicable
+from .text import nearest_status, not_applicable, parse_date
 
 STANDARD_NAMES = STANDARD_HEADERS  # a message names a field as the office would
 
@@ -188,6 +189,23 @@ def duplicate_seq(ledger: Ledger, as_of: date) -> Iterable[Finding]:
             first[key] = m
 
 
+def deadline_extended(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    """A deadline written as extended counts by its new date: say so, naming the original."""
+    for m in ledger.measures:
+        if m.deadline_date is None:
+            continue
+        parsed = parse_date(m.deadline, deadline=True)
+        if parsed.original:
+            yield finding(
+                ledger,
+                m,
+                "deadline-extended",
+                m.deadline,
+                new=cn_date(m.deadline_date),
+                original=parsed.original,
+            )
+
+
 def progress_says_done(ledger: Ledger, as_of: date) -> Iterable[Finding]:
     for m in ledger.measures:
         if not m.done and m.status_text and _SAYS_DONE.search(m.progress):
@@ -232,6 +250,7 @@ RULES: list[Rule] = [
     columns_missing,
     issues_without_measure,
     duplicate_seq,
+    deadline_extended,
     progress_says_done,
     status_inferred,
     text_too_long,

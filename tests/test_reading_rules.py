@@ -6,8 +6,9 @@ deadline wording, versions kept side by side, columns with no header, marks on r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+import pytest
 from build import HEADER, measure_row, write_xlsx
 
 from ledgerkit.pipeline import run
@@ -157,3 +158,74 @@ def test_bounded_merges_keep_what_covers_data():
 
     ranges = [((0, 0), (0, 16383)), ((3, 1), (1048575, 2)), ((9, 0), (1048575, 11)), ((0, 20), (3, 30))]
     assert bounded_merges(ranges, 5, 12) == [Merge(0, 0, 0, 11), Merge(3, 1, 4, 2)]
+
+
+# ---- deadlines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "original"),
+    [
+        ("2025年第一季度", date(2025, 3, 31), ""),
+        ("2025年一季度", date(2025, 3, 31), ""),
+        ("2025年第三季度末", date(2025, 9, 30), ""),
+        ("2025年Q4", date(2025, 12, 31), ""),
+        ("2025年上半年", date(2025, 6, 30), ""),
+        ("2025年下半年", date(2025, 12, 31), ""),
+        ("2024年10月-2025年6月", date(2025, 6, 30), ""),
+        ("2024年10月至2025年6月底", date(2025, 6, 30), ""),
+        ("2025年3月-6月", date(2025, 6, 30), ""),
+        ("2025.1—2025.6", date(2025, 6, 30), ""),
+        ("原定2024年12月底，已申请延期至2025年6月底", date(2025, 6, 30), "2024年12月底"),
+        ("2024年12月底（经批准延期到2025年3月）", date(2025, 3, 31), "2024年12月底"),
+        ("2024.12", date(2024, 12, 31), ""),
+        ("2025.6", date(2025, 6, 30), ""),
+        ("2025.2月底前", date(2025, 2, 28), ""),
+        # single dates with dashes are not ranges
+        ("2025-03-01", date(2025, 3, 1), ""),
+        ("2025-3", date(2025, 3, 31), ""),
+    ],
+)
+def test_deadline_wording(text, expected, original):
+    from ledgerkit.text import parse_date
+
+    parsed = parse_date(text, deadline=True)
+    assert (parsed.value, parsed.original) == (expected, original)
+
+
+@pytest.mark.parametrize("raw", ["1912.7", "2025.13", "3.5", datetime(1912, 7, 2), datetime(2125, 1, 1)])
+def test_dates_out_of_range_are_invalid_in_any_form(raw):
+    from ledgerkit.text import parse_date
+
+    assert parse_date(raw, deadline=True).valid is False
+    assert parse_date(raw).valid is False
+
+
+def test_deadline_classes_in_a_ledger(tmp_path):
+    deadlines = [
+        "2024年第四季度",  # overdue on AS_OF
+        "2025年上半年",
+        "2024年10月-2025年2月",  # the end: overdue
+        "原定2024年12月底，已申请延期至2025年6月底",  # the new date: not overdue, a warning
+        "2025.2",  # a month: its last day, overdue
+        datetime(1912, 7, 2),  # a date cell with a typo (4566 for 45666): an error, not 41,153 days
+    ]
+    rows = [HEADER, *rows_of(len(deadlines), status="正在推进", done="")]
+    for row, deadline in zip(rows[1:], deadlines, strict=True):
+        row[8] = deadline
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    got = [m.deadline_date for m in result.ledger.measures]
+    assert got == [
+        date(2024, 12, 31),
+        date(2025, 6, 30),
+        date(2025, 2, 28),
+        date(2025, 6, 30),
+        date(2025, 2, 28),
+        None,
+    ]
+    assert [d.row for d in result.summary.overdue] == [2, 4, 6]
+    assert codes(result, "error") == [("deadline-invalid", "I7")]
+    assert "1912年7月2日" in result.errors[0].message
+    extended = [f for f in result.findings if f.code == "deadline-extended"]
+    assert [(f.cell, f.severity) for f in extended] == [("I5", "warning")]
+    assert "2024年12月底" in extended[0].message and "2025年6月30日" in extended[0].message
