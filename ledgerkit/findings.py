@@ -156,6 +156,30 @@ REGISTRY: dict[str, Rule] = {
         "请在 Excel 或 WPS 中打开台账，确认公式结果显示正常（不是 #N/A 等错误值）后保存，再重新处理；"
         "或把公式改为直接填写的内容。",
     ),
+    "sheet-superseded": Rule(
+        "warning",
+        "",
+        "本表与工作表「{kept}」内容大部分相同，是同一台账的旧版本，未计入统计（按「{kept}」统计）。",
+        "如本表不是旧版本而是台账的另一部分，请删去两表中重复的内容后再处理；如是旧版本，可删除或保持隐藏。",
+    ),
+    "sheet-versions-ambiguous": Rule(
+        "error",
+        "",
+        "本表与{others}内容大部分相同，是同一台账的几个版本，但无法判断哪个较新（{reason}），暂按本表统计。",
+        "请删除旧版本的工作表，或在工作表名称中写明年月（如“2025年12月”），再重新处理。",
+    ),
+    "column-superseded": Rule(
+        "warning",
+        "",
+        "“{value}”列与{kept_cell}“{kept}”列是同一项的两个版本，按较新的“{kept}”统计，本列作为其他列保留。",
+        "如不是这样，请删除旧的一列，或在表头中写明月份（如“完成情况（12月）”）。",
+    ),
+    "column-versions-ambiguous": Rule(
+        "error",
+        "",
+        "“{value}”列之外还有{others}也像是同一项，无法判断按哪一列统计（{reason}），暂按“{value}”统计。",
+        "请只保留一列，或在表头中写明月份（如“完成情况（12月）”），再重新处理。",
+    ),
     "macros-not-kept": Rule(
         "warning",
         "",

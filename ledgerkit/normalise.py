@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import findings, formats
+from . import findings, formats, versions
 from .columns import is_group_label, match_header
 from .errors import UnreadableError
 from .model import (
@@ -900,6 +900,10 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
         raise UnreadableError(_no_header_message(raw))
     ledger_sheets, instructions = _without_instructions(ledger_sheets)
     notes: list[Finding] = [findings.make("instructions-sheet", s.name, "") for s in instructions]
+    ledger_sheets, version_notes = versions.pick_sheets(ledger_sheets)
+    notes.extend(version_notes)
+    for sheet, header in ledger_sheets:
+        notes.extend(versions.pick_columns(sheet, header))
     ledger = Ledger(source_file=str(raw.path), file_format=raw.file_format, sheets=[])
     for sheet in ours:
         ledger.other_rows.extend(_restore_other_rows(sheet))

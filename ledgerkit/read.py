@@ -48,6 +48,8 @@ class RawSheet:
     # Cells calamine gives as "" that hold a formula with no saved result (error "") or a saved
     # error value ("#N/A"): 0-based (row, col, error). xlsx only.
     formulas_without_value: list[tuple[int, int, str]] = field(default_factory=list)
+    hidden: bool = False  # the sheet is hidden (hidden or very hidden)
+    hidden_cols: frozenset[int] = frozenset()  # 0-based columns hidden in the sheet; xlsx only
 
 
 @dataclass(slots=True)
@@ -241,12 +243,14 @@ def _check_extent(name: str, sheet: str, extent: Extent) -> None:
 def read_workbook(path: Path) -> RawWorkbook:
     """Every sheet's values and merges. The file is opened read-only and never written."""
     fmt, with_formulas = inspect(path)
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
         with open(path, "rb") as fh:
             wb = CalamineWorkbook.from_filelike(fh)
             sheets = [_read_sheet(wb, name) for name in wb.sheet_names]
+            for sheet, meta in zip(sheets, wb.sheets_metadata, strict=False):
+                sheet.hidden = meta.visible != SheetVisibleEnum.Visible
     except UnreadableError:
         raise
     except Exception as exc:  # calamine raises its own types for broken parts
@@ -255,7 +259,23 @@ def read_workbook(path: Path) -> RawWorkbook:
         ) from None
     if with_formulas:
         _find_formulas_without_value(path, sheets, with_formulas)
+    if fmt != "xls":
+        _find_hidden_columns(path, sheets)
     return RawWorkbook(path=path, file_format=fmt, sheets=sheets)
+
+
+def _find_hidden_columns(path: Path, sheets: list[RawSheet]) -> None:
+    """Hidden columns (an old 完成情况 column kept out of sight), from each sheet's <cols>."""
+    from defusedxml import DefusedXmlException
+
+    from .xlsx_parts import hidden_columns
+
+    try:
+        found = hidden_columns(path)
+    except (DefusedXmlException, ParseError, KeyError, *ZIP_ERRORS):
+        return  # only a hint for choosing between columns: the values were read already
+    for sheet in sheets:
+        sheet.hidden_cols = found.get(sheet.name, frozenset())
 
 
 # calamine's messages are English; the ones a user can cause get a Chinese reason.

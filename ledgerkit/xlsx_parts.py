@@ -104,6 +104,32 @@ def _scan(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]:
     return [c for c in cells if c[0] >= 0]
 
 
+_COL_TAG = re.compile(rb"<(?:[\w]+:)?col\s[^>]*>")
+_HEAD_BYTES = 1 << 18  # <cols> comes before <sheetData>: the head of the part is enough
+
+
+def hidden_columns(path: Path) -> dict[str, frozenset[int]]:
+    """Sheet name -> 0-based columns marked hidden in its <cols> (read from the part's head)."""
+    found: dict[str, frozenset[int]] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for name, part in sheet_parts(zf).items():
+            if part not in names:
+                continue
+            with zf.open(part) as fh:
+                head = fh.read(_HEAD_BYTES)
+            head = head.split(b"<sheetData", 1)[0]
+            cols: set[int] = set()
+            for tag in _COL_TAG.findall(head):
+                attrs = {m[1]: (m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(tag)}
+                if attrs.get(b"hidden") in (b"1", b"true"):
+                    first, last = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
+                    cols.update(range(first - 1, min(last, first + 1000)))  # a hidden run to XFD: bounded
+            if cols:
+                found[name] = frozenset(cols)
+    return found
+
+
 def _rc(ref: str) -> tuple[int, int]:
     m = _CELL.fullmatch(ref)
     if not m:

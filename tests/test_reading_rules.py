@@ -229,3 +229,140 @@ def test_deadline_classes_in_a_ledger(tmp_path):
     extended = [f for f in result.findings if f.code == "deadline-extended"]
     assert [(f.cell, f.severity) for f in extended] == [("I5", "warning")]
     assert "2024年12月底" in extended[0].message and "2025年6月30日" in extended[0].message
+
+
+# ---- versions kept side by side ----------------------------------------------------------
+
+
+def _workbook(path, sheets: dict[str, list[list[object]]], hidden_sheets=(), hidden_cols=()):
+    """Sheets in order; hidden_sheets by name; hidden_cols: column letters hidden on every sheet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if name in hidden_sheets:
+            ws.sheet_state = "hidden"
+        for letter in hidden_cols:
+            ws.column_dimensions[letter].hidden = True
+    wb.save(path)
+    return path
+
+
+def _version(done: int, n: int = 4) -> list[list[object]]:
+    """The same ledger of n measures, the first ``done`` of them done."""
+    rows = [HEADER, *rows_of(n, status="正在推进", done="")]
+    for row in rows[1 : done + 1]:
+        row[10], row[11] = "已完成", "2025年2月1日"
+    return rows
+
+
+def _notes(result, *prefixes: str) -> list[tuple[str, str, str, str]]:
+    return [(f.code, f.severity, f.sheet, f.cell) for f in result.findings if f.code.startswith(prefixes)]
+
+
+def test_hidden_old_copy_of_the_ledger_is_not_counted(tmp_path):
+    path = _workbook(
+        tmp_path / "t.xlsx",
+        {"整改台账": _version(1), "整改台账 (2)": _version(3)},
+        hidden_sheets=["整改台账"],
+    )
+    result = run(path, AS_OF)
+    assert (result.summary.measures, result.summary.measures_done) == (4, 3)
+    assert [s.name for s in result.ledger.sheets] == ["整改台账 (2)"]
+    assert _notes(result, "sheet") == [("sheet-superseded", "warning", "整改台账", "A1")]
+    assert result.exit_code == 0
+
+
+def test_hidden_copy_on_the_right_still_loses_to_the_visible(tmp_path):
+    path = _workbook(tmp_path / "t.xlsx", {"新": _version(3), "旧": _version(1)}, hidden_sheets=["旧"])
+    result = run(path, AS_OF)
+    assert (result.summary.measures, result.summary.measures_done) == (4, 3)
+    assert _notes(result, "sheet") == [("sheet-superseded", "warning", "旧", "A1")]
+
+
+def test_monthly_sheets_latest_month_counts_wherever_it_stands(tmp_path):
+    path = _workbook(
+        tmp_path / "t.xlsx", {"12月": _version(3), "2025年1月": _version(4), "11月": _version(1)}
+    )
+    result = run(path, AS_OF)
+    # a year on one name: 2025年1月 is after 12月 and 11月 (taken as the year before)
+    assert [s.name for s in result.ledger.sheets] == ["2025年1月"]
+    assert (result.summary.measures, result.summary.measures_done) == (4, 4)
+    assert sorted((f.code, f.sheet) for f in result.findings if f.code.startswith("sheet")) == [
+        ("sheet-superseded", "11月"),
+        ("sheet-superseded", "12月"),
+    ]
+    path = _workbook(tmp_path / "u.xlsx", {"12月": _version(3), "11月": _version(1)})
+    result = run(path, AS_OF)
+    assert (result.summary.measures, result.summary.measures_done) == (4, 3)
+    assert _notes(result, "sheet") == [("sheet-superseded", "warning", "11月", "A1")]
+
+
+def test_month_names_a_year_apart_are_ambiguous(tmp_path):
+    path = _workbook(tmp_path / "t.xlsx", {"12月": _version(1), "1月": _version(3)})
+    result = run(path, AS_OF)
+    assert ("sheet-versions-ambiguous", "error") in [(f.code, f.severity) for f in result.findings]
+    assert result.summary.measures == 4  # one version counted, never both
+    assert result.exit_code == 1
+
+
+def test_parts_of_one_ledger_on_several_sheets_still_combine(tmp_path):
+    def part(k: int) -> list[list[object]]:
+        rows = [[h for h in HEADER if h != "方面"]]
+        for i in range(1, 4):
+            row = measure_row(i, "", f"问题{k}", f"具体问题{k}-{i}", f"第{k}部分措施{i}")
+            rows.append(row[:1] + row[2:])
+        return rows
+
+    path = _workbook(tmp_path / "t.xlsx", {"学习方面": part(1), "财务方面": part(2), "作风方面": part(3)})
+    result = run(path, AS_OF)
+    assert result.summary.measures == 9 and result.summary.aspects == 3
+    assert _notes(result, "sheet") == []
+
+
+def _two_status_columns(first: str, second: str) -> list[list[object]]:
+    """build.HEADER with two status columns: K ``first`` (old values), L ``second`` (new)."""
+    header = [*HEADER[:10], first, second, HEADER[11]]
+    rows = [header]
+    for i, row in enumerate(rows_of(4, status="正在推进", done=""), start=1):
+        new = "已完成" if i <= 3 else "正在推进"
+        old = "已完成" if i <= 1 else "正在推进"
+        rows.append([*row[:10], old, new, "2025年2月1日" if i <= 3 else ""])
+    return rows
+
+
+def test_two_status_columns_the_latest_month_counts(tmp_path):
+    rows = _two_status_columns("完成情况（11月）", "完成情况（12月）")
+    result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}, hidden_cols=["K"]), AS_OF)
+    assert result.ledger.sheets[0].columns["status"] == "L"
+    assert result.summary.measures_done == 3
+    assert _notes(result, "column") == [("column-superseded", "warning", "整改台账", "K1")]
+    assert [m.extras["完成情况（11月）"] for m in result.ledger.measures] == ["已完成", *["正在推进"] * 3]
+
+
+def test_two_status_columns_newest_on_the_left(tmp_path):
+    rows = _two_status_columns("完成情况（12月）", "完成情况（11月）")
+    for row in rows[1:]:
+        row[10], row[11] = row[11], row[10]
+    result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}), AS_OF)
+    assert result.ledger.sheets[0].columns["status"] == "K"
+    assert result.summary.measures_done == 3
+    assert _notes(result, "column") == [("column-superseded", "warning", "整改台账", "L1")]
+
+
+def test_hidden_status_column_without_months_loses_to_the_visible(tmp_path):
+    rows = _two_status_columns("完成情况", "完成情况")
+    result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}, hidden_cols=["K"]), AS_OF)
+    assert result.ledger.sheets[0].columns["status"] == "L"
+    assert result.summary.measures_done == 3
+
+
+def test_two_plain_status_columns_are_an_error(tmp_path):
+    rows = _two_status_columns("完成情况", "整改状态")
+    result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}), AS_OF)
+    assert _notes(result, "column") == [("column-versions-ambiguous", "error", "整改台账", "K1")]
+    assert result.exit_code == 1
