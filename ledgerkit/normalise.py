@@ -80,6 +80,7 @@ class Header:
     columns: dict[str, int]  # field -> column index
     texts: dict[int, str]  # column index -> header as written
     extras: list[int]  # unrecognised columns, in order
+    unnamed: frozenset[int] = frozenset()  # extras with data but no header: named by name_columns
 
 
 @dataclass(slots=True)
@@ -730,7 +731,10 @@ def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
 
 def is_measure_row(ctx: Context, row: Row) -> bool:
     texts = row.texts
-    return any(texts[c] for c in ctx.measure_cols) or any(texts[c] for c in ctx.header.extras)
+    unnamed = ctx.header.unnamed  # a stray note in a column with no header makes no measure
+    return any(texts[c] for c in ctx.measure_cols) or any(
+        texts[c] for c in ctx.header.extras if c not in unnamed
+    )
 
 
 # ---- sheets and the ledger ---------------------------------------------------------------
@@ -845,6 +849,38 @@ def _cell_of(ref: str) -> tuple[int, int]:
     return int(ref[len(letters) :]) - 1, col - 1
 
 
+# ---- every column kept ---------------------------------------------------------------------
+
+
+def unnamed_column(c: int) -> str:
+    """The name given to a column with data but no header (docs/reading-rules.md)."""
+    return f"未命名列（第{col_letter(c)}列）"
+
+
+def name_columns(sheet: RawSheet, header: Header) -> None:
+    """Every column with data survives: one with no header gets ``unnamed_column``; an extra
+    column whose header repeats another's gets "（2）", "（3）"… so no two share a name."""
+    start = header.rows[-1] + 1
+    width = max((len(r) for r in sheet.rows[start:]), default=0)
+    unnamed = [
+        c
+        for c in range(width)
+        if c not in header.texts and any(c < len(r) and clean(r[c]) for r in sheet.rows[start:])
+    ]
+    for c in unnamed:
+        header.texts[c] = unnamed_column(c)
+    if unnamed:
+        header.extras = sorted({*header.extras, *unnamed})
+        header.unnamed = frozenset(unnamed)
+    used = {header.texts[c] for c in header.texts if c not in header.extras}
+    for c in header.extras:
+        name, k = header.texts[c], 2
+        while name in used:
+            name, k = f"{header.texts[c]}（{k}）", k + 1
+        header.texts[c] = name
+        used.add(name)
+
+
 def header_field(header: Header, c: int) -> str:
     return next((f for f, col in header.columns.items() if col == c), header.texts.get(c, ""))
 
@@ -904,6 +940,7 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     notes.extend(version_notes)
     for sheet, header in ledger_sheets:
         notes.extend(versions.pick_columns(sheet, header))
+        name_columns(sheet, header)
     ledger = Ledger(source_file=str(raw.path), file_format=raw.file_format, sheets=[])
     for sheet in ours:
         ledger.other_rows.extend(_restore_other_rows(sheet))

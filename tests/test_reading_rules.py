@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 import pytest
 from build import HEADER, measure_row, write_xlsx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledgerkit.pipeline import run
 
@@ -366,3 +368,76 @@ def test_two_plain_status_columns_are_an_error(tmp_path):
     result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}), AS_OF)
     assert _notes(result, "column") == [("column-versions-ambiguous", "error", "整改台账", "K1")]
     assert result.exit_code == 1
+
+
+# ---- every input column survives into the cleaned workbook -------------------------------
+
+EXTRA_NAMES = ["说明", "附件", "", "核查意见", "说明"]
+EXTRA_VALUE = st.one_of(st.just(""), st.text(alphabet="甲乙丙丁说明ab12 ", min_size=1, max_size=6))
+
+
+def _cleaned_columns(path) -> dict[str, list[str]]:
+    """Header -> values of the 整改台账 sheet of a cleaned workbook, read with openpyxl."""
+    from openpyxl import load_workbook
+
+    from ledgerkit.workbook import LEDGER_SHEET
+
+    ws = load_workbook(path, read_only=True)[LEDGER_SHEET]
+    rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    top = next(i for i, row in enumerate(rows) if "整改措施" in row)
+    header = rows[top]
+    return {h: [row[c] if c < len(row) else "" for row in rows[top + 1 :]] for c, h in enumerate(header) if h}
+
+
+def _write_cleaned(result, out):
+    from ledgerkit.workbook import write_workbook
+
+    return write_workbook(result.ledger, result.summary, result.findings, out)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    columns=st.lists(
+        st.tuples(st.sampled_from(EXTRA_NAMES), st.lists(EXTRA_VALUE, min_size=3, max_size=3)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_every_input_column_survives_into_the_cleaned_workbook(tmp_path, columns):
+    from ledgerkit.columns import match_header
+    from ledgerkit.model import col_letter
+    from ledgerkit.normalise import unnamed_column
+
+    assert all(match_header(name) is None for name in EXTRA_NAMES)
+    rows = [HEADER + [name for name, _ in columns], *rows_of(3)]
+    for r, row in enumerate(rows[1:]):
+        row.extend(values[r] for _, values in columns)
+    path = write_xlsx(tmp_path / "in.xlsx", rows)
+    result = run(path, AS_OF)
+    got = _cleaned_columns(_write_cleaned(result, tmp_path / "out.xlsx"))
+    seen: dict[str, int] = {}
+    for k, (name, values) in enumerate(columns):
+        c = len(HEADER) + k
+        if not name:
+            if not any(v.strip() for v in values):
+                continue  # an empty column with no header holds nothing to keep
+            expected = unnamed_column(c)
+        else:
+            seen[name] = seen.get(name, 0) + 1
+            expected = name if seen[name] == 1 else f"{name}（{seen[name]}）"
+        assert expected in got, (expected, col_letter(c), list(got))
+        assert [v.strip() for v in got[expected][:3]] == [v.strip() for v in values]
+
+
+def test_unnamed_and_duplicate_columns_are_named(tmp_path):
+    rows = [[*HEADER, "说明", "说明", ""], *rows_of(2)]
+    rows[1] += ["甲", "乙", "丙"]
+    rows[2] += ["", "丁", ""]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF)
+    assert result.ledger.extra_headers == ["说明", "说明（2）", "未命名列（第O列）"]
+    assert [m.extras for m in result.ledger.measures] == [
+        {"说明": "甲", "说明（2）": "乙", "未命名列（第O列）": "丙"},
+        {"说明": "", "说明（2）": "丁", "未命名列（第O列）": ""},
+    ]
+    got = _cleaned_columns(_write_cleaned(result, tmp_path / "out.xlsx"))
+    assert got["说明（2）"][:2] == ["乙", "丁"] and got["未命名列（第O列）"][:2] == ["丙", ""]
