@@ -180,6 +180,12 @@ REGISTRY: dict[str, Rule] = {
         "“{value}”列之外还有{others}也像是同一项，无法判断按哪一列统计（{reason}），暂按“{value}”统计。",
         "请只保留一列，或在表头中写明月份（如“完成情况（12月）”），再重新处理。",
     ),
+    "status-empty-but-marked": Rule(
+        "error",
+        "status",
+        "{name}为空，但这一行标了{mark}，目前按“{counted}”统计。",
+        "请在{name}中填写这条措施的实际状态（如“已完成”），再重新处理；标记本身不计入统计。",
+    ),
     "macros-not-kept": Rule(
         "warning",
         "",

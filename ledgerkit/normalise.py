@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import findings, formats, versions
+from . import findings, formats, marks, versions
 from .columns import is_group_label, match_header
 from .errors import UnreadableError
 from .model import (
@@ -972,6 +972,7 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     ledger.issue_only_rows = [m for m in issue_rows if m.issue_id not in with_measures and m.issue_key]
     ledger.has_aspects = any(m.aspect_key for m in ledger.measures)
     ledger.has_problems = any(m.problem_key for m in ledger.measures)
+    notes.extend(marks.mark_findings(raw, ledger))
     return ledger, notes
 
 

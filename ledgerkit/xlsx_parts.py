@@ -130,6 +130,86 @@ def hidden_columns(path: Path) -> dict[str, frozenset[int]]:
     return found
 
 
+# ---- marks people put on rows: strikethrough, a green fill ---------------------------------
+
+# Legacy palette entries that are green (indexed colours in older files).
+_GREEN_INDEXED = frozenset((3, 11, 17, 42, 50, 57))
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\s([^>]*)>")
+
+
+def _is_green(color) -> bool:
+    if color is None:
+        return False
+    if color.get("indexed") is not None:
+        return color.get("indexed", "").isdigit() and int(color.get("indexed")) in _GREEN_INDEXED
+    rgb = color.get("rgb", "")[-6:]
+    if len(rgb) != 6:
+        return False
+    try:
+        r, g, b = (int(rgb[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return False
+    return g >= 100 and g - max(r, b) >= 40  # 00B050, 92D050, C6EFCE, 00FF00 …
+
+
+def _green_fill(fill) -> bool:
+    pattern = fill.find(f"{NS}patternFill")
+    if pattern is None or pattern.get("patternType", "none") == "none":
+        return False
+    return _is_green(pattern.find(f"{NS}fgColor")) or _is_green(pattern.find(f"{NS}bgColor"))
+
+
+def marked_styles(zf: zipfile.ZipFile) -> dict[int, str]:
+    """Cell style index -> "strike" or "green" for the styles that carry such a mark."""
+    if "xl/styles.xml" not in zf.namelist():
+        return {}
+    root = SafeET.fromstring(_read_small(zf, "xl/styles.xml"))
+    fonts = root.find(f"{NS}fonts")
+    fills = root.find(f"{NS}fills")
+    xfs = root.find(f"{NS}cellXfs")
+    struck = set()
+    for i, font in enumerate(fonts if fonts is not None else []):
+        strike = font.find(f"{NS}strike")
+        if strike is not None and strike.get("val", "1") not in ("0", "false"):
+            struck.add(i)
+    green = {i for i, fill in enumerate(fills if fills is not None else []) if _green_fill(fill)}
+    marks = {}
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        if int(xf.get("fontId", "0") or 0) in struck:
+            marks[i] = "strike"
+        elif int(xf.get("fillId", "0") or 0) in green:
+            marks[i] = "green"
+    return marks
+
+
+def row_marks(path: Path, wanted: dict[str, set[int]]) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name -> {0-based (row, col): mark} of the marked cells in the rows asked about."""
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(path) as zf:
+        styles = marked_styles(zf)
+        if not styles:
+            return found
+        names = set(zf.namelist())
+        # Most cells carry no mark: only tags naming a marked style are parsed further.
+        marked = re.compile(rb'\ss="(?:' + b"|".join(str(i).encode() for i in styles) + rb')"')
+        for name, part in sheet_parts(zf).items():
+            rows = wanted.get(name)
+            if not rows or part not in names:
+                continue
+            with zf.open(part) as fh:
+                for data in _pieces(fh, part):
+                    for m in _CELL_TAG.finditer(data):
+                        if not marked.search(m[1]):
+                            continue
+                        attrs = {a[1]: (a[2] if a[2] is not None else a[3]) for a in _ATTR.finditer(m[1])}
+                        s = attrs.get(b"s", b"")
+                        mark = styles.get(int(s)) if s.isdigit() else None
+                        ref = _CELL.fullmatch(attrs.get(b"r", b"").decode("ascii", "replace"))
+                        if mark and ref and int(ref[2]) - 1 in rows:
+                            found.setdefault(name, {})[_rc(ref[0])] = mark
+    return found
+
+
 def _rc(ref: str) -> tuple[int, int]:
     m = _CELL.fullmatch(ref)
     if not m:

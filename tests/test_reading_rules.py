@@ -441,3 +441,40 @@ def test_unnamed_and_duplicate_columns_are_named(tmp_path):
     ]
     got = _cleaned_columns(_write_cleaned(result, tmp_path / "out.xlsx"))
     assert got["说明（2）"][:2] == ["乙", "丁"] and got["未命名列（第O列）"][:2] == ["丙", ""]
+
+
+# ---- marks people use ----------------------------------------------------------------------
+
+
+def test_struck_through_or_green_rows_with_an_empty_status_are_errors(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    rows = [HEADER, *rows_of(6, status="", done="")]
+    rows[5][10] = "已完成"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "整改台账"
+    for row in rows:
+        ws.append(row)
+    green = PatternFill("solid", fgColor="FF92D050")
+    for c in range(1, 13):
+        ws.cell(3, c).font = Font(strike=True)  # row 3: struck through
+        ws.cell(4, c).fill = green  # row 4: filled green
+        ws.cell(5, c).fill = PatternFill("solid", fgColor="FFFFFF00")  # yellow: no meaning here
+        ws.cell(6, c).fill = green  # row 6: green, and the status says 已完成
+    ws.cell(7, 14).font = Font(strike=True)  # row 7: strike style on an empty cell, nothing struck
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    result = run(path, AS_OF)
+    assert codes(result, "error") == [("status-empty-but-marked", "K3"), ("status-empty-but-marked", "K4")]
+    assert "删除线" in result.errors[0].message and "绿色" in result.errors[1].message
+    assert result.summary.status_counts["未开始"] == 5  # counted as before; the error says so
+
+
+def test_marks_are_not_looked_for_in_xls(tmp_path):
+    from build import write_xls
+
+    rows = [HEADER, *rows_of(2, status="", done="")]
+    result = run(write_xls(tmp_path / "t.xls", rows), AS_OF)
+    assert result.errors == [] and result.summary.status_counts["未开始"] == 2
