@@ -143,9 +143,49 @@ def pick_sheets(
 # ---- columns -----------------------------------------------------------------------------
 
 
+def month_columns(sheet: RawSheet, header: Header) -> None:
+    """A header cell merged over cells naming months ("完成情况" over "11月" and "12月"): each
+    is a column of that field for its month, named "完成情况（11月）", and the month row is
+    part of the header. Changes ``header`` in place; pick_columns then chooses."""
+    top = header.rows[0]
+    if top + 1 >= len(sheet.rows):
+        return
+    below = [clean(v) for v in sheet.rows[top + 1]]
+    groups = []
+    for m in sheet.merges:
+        if m.first_row != top or m.last_row != top or m.last_col == m.first_col:
+            continue
+        upper = clean(sheet.rows[top][m.first_col])
+        f = match_header(upper)
+        cols = range(m.first_col, min(m.last_col + 1, len(below)))
+        labels = [below[c] for c in cols]
+        if f in HIERARCHY or f is None or len(labels) < 2:
+            continue
+        if all(label and len(fold(label)) <= 10 and month_of(label) for label in labels):
+            groups.append((f, upper, cols, labels))
+    if not groups:
+        return
+    in_groups = {c for _f, _u, cols, _l in groups for c in cols}
+    if len(header.rows) == 1 and any(t and c not in in_groups for c, t in enumerate(below)):
+        return  # the row below holds more than month labels: a data row, not a header row
+    header.rows = (top, top + 1)
+    for f, upper, cols, labels in groups:
+        for c, label in zip(cols, labels, strict=True):
+            header.texts[c] = f"{upper}（{label}）"
+            if header.columns.get(f) is None:
+                header.columns[f] = c
+            if c != header.columns[f] and c not in header.extras:
+                header.extras.append(c)
+            for other, col in list(header.columns.items()):
+                if col == c and other != f:
+                    del header.columns[other]  # the month label named no field of its own
+    header.extras = sorted(set(header.extras) - set(header.columns.values()))
+
+
 def pick_columns(sheet: RawSheet, header: Header) -> list[Finding]:
     """Of two or more columns naming one field, the one that counts; the others become extra
     columns (kept in the cleaned workbook). Changes ``header`` in place."""
+    month_columns(sheet, header)
     by_field: dict[str, list[int]] = {}
     for c in sorted(header.texts):
         f = next((f for f, col in header.columns.items() if col == c), None) or match_header(header.texts[c])

@@ -478,3 +478,17 @@ def test_marks_are_not_looked_for_in_xls(tmp_path):
     rows = [HEADER, *rows_of(2, status="", done="")]
     result = run(write_xls(tmp_path / "t.xls", rows), AS_OF)
     assert result.errors == [] and result.summary.status_counts["未开始"] == 2
+
+
+def test_status_group_over_month_columns(tmp_path):
+    """完成情况 merged over 11月 and 12月 (a column added a month): the 12月 column counts."""
+    header = [*HEADER[:10], "完成情况", "", HEADER[11]]
+    months = ["", "", "", "", "", "", "", "", "", "", "11月", "12月", ""]
+    rows = [header, months, *_two_status_columns("", "")[1:]]
+    merges = [f"{c}1:{c}2" for c in "ABCDEFGHIJM"] + ["K1:L1"]
+    result = run(write_xlsx(tmp_path / "t.xlsx", rows, merges=merges), AS_OF)
+    info = result.ledger.sheets[0]
+    assert (info.header_rows, info.columns["status"]) == ((1, 2), "L")
+    assert (result.summary.measures, result.summary.measures_done) == (4, 3)
+    assert _notes(result, "column") == [("column-superseded", "warning", "整改台账", "K1")]
+    assert result.ledger.extra_headers == ["完成情况（11月）"]
