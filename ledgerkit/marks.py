@@ -9,8 +9,6 @@ it: rows with an empty status. An .xls file is not looked at (no error either).
 
 from __future__ import annotations
 
-from xml.etree.ElementTree import ParseError
-
 from . import findings
 from .model import DONE, Finding, Ledger
 from .read import ZIP_ERRORS, RawWorkbook
@@ -44,6 +42,7 @@ def mark_findings(raw: RawWorkbook, ledger: Ledger) -> list[Finding]:
     if not wanted:
         return []
     from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError
 
     from .xlsx_parts import row_marks
 
