@@ -134,7 +134,6 @@ def hidden_columns(path: Path) -> dict[str, frozenset[int]]:
 
 # Legacy palette entries that are green (indexed colours in older files).
 _GREEN_INDEXED = frozenset((3, 11, 17, 42, 50, 57))
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\s([^>]*)>")
 
 
 def _is_green(color) -> bool:
@@ -190,17 +189,17 @@ def row_marks(path: Path, wanted: dict[str, set[int]]) -> dict[str, dict[tuple[i
         if not styles:
             return found
         names = set(zf.namelist())
-        # Most cells carry no mark: only tags naming a marked style are parsed further.
-        marked = re.compile(rb'\ss="(?:' + b"|".join(str(i).encode() for i in styles) + rb')"')
+        # Most cells carry no mark: the pattern matches only tags naming a marked style, so the
+        # loop below runs for those alone.
+        ids = b"|".join(str(i).encode() for i in styles)
+        marked = re.compile(rb'<(?:\w+:)?c\s([^>]*?\ss="(?:' + ids + rb')"[^>]*)>')
         for name, part in sheet_parts(zf).items():
             rows = wanted.get(name)
             if not rows or part not in names:
                 continue
             with zf.open(part) as fh:
                 for data in _pieces(fh, part):
-                    for m in _CELL_TAG.finditer(data):
-                        if not marked.search(m[1]):
-                            continue
+                    for m in marked.finditer(data):
                         attrs = {a[1]: (a[2] if a[2] is not None else a[3]) for a in _ATTR.finditer(m[1])}
                         s = attrs.get(b"s", b"")
                         mark = styles.get(int(s)) if s.isdigit() else None
