@@ -19,16 +19,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from . import findings
 from .columns import match_header
 from .model import Finding, a1
+from .read import RawSheet
 from .text import clean, fold
 
-if TYPE_CHECKING:
-    from .normalise import Header
-    from .read import RawSheet
+
+class Header(Protocol):
+    """What these rules read and change of normalise.Header (not imported: normalise calls here)."""
+
+    rows: tuple[int, ...]
+    columns: dict[str, int]
+    texts: dict[int, str]
+    extras: list[int]
 
 # Share of the smaller sheet's texts found on the other for the two to be versions.
 SAME_LEDGER = 0.5
