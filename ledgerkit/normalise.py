@@ -938,8 +938,9 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     notes: list[Finding] = [findings.make("instructions-sheet", s.name, "") for s in instructions]
     ledger_sheets, version_notes = versions.pick_sheets(ledger_sheets)
     notes.extend(version_notes)
+    own_output = versions.written_by_us([s.name for s in raw.sheets])
     for sheet, header in ledger_sheets:
-        notes.extend(versions.pick_columns(sheet, header))
+        notes.extend(versions.pick_columns(sheet, header, own_output))
         name_columns(sheet, header)
     ledger = Ledger(source_file=str(raw.path), file_format=raw.file_format, sheets=[])
     for sheet in ours:

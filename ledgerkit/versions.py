@@ -188,9 +188,23 @@ def month_columns(sheet: RawSheet, header: Header) -> None:
     header.extras = sorted(set(header.extras) - set(header.columns.values()))
 
 
-def pick_columns(sheet: RawSheet, header: Header) -> list[Finding]:
+# The sheets of ledgerkit's own cleaned workbook (workbook.LEDGER_SHEET, SUMMARY_SHEET,
+# FINDINGS_SHEET; not imported here: workbook loads the xlsx writer). A test keeps them equal.
+OWN_SHEETS = frozenset(("整改台账", "汇总", "校验结果"))
+
+
+def written_by_us(sheet_names: Sequence[str]) -> bool:
+    """A cleaned workbook ledgerkit wrote: its standard columns hold what was counted, and the
+    columns it kept beside them (完成情况（11月）) were reported when the original was read."""
+    return set(sheet_names) >= OWN_SHEETS
+
+
+def pick_columns(sheet: RawSheet, header: Header, ours: bool = False) -> list[Finding]:
     """Of two or more columns naming one field, the one that counts; the others become extra
-    columns (kept in the cleaned workbook). Changes ``header`` in place."""
+    columns (kept in the cleaned workbook). Changes ``header`` in place. ``ours``: the workbook
+    is ledgerkit's cleaned workbook (``written_by_us``): the first column of a field counts."""
+    if ours:
+        return []
     month_columns(sheet, header)
     by_field: dict[str, list[int]] = {}
     for c in sorted(header.texts):

@@ -492,3 +492,34 @@ def test_status_group_over_month_columns(tmp_path):
     assert (result.summary.measures, result.summary.measures_done) == (4, 3)
     assert _notes(result, "column") == [("column-superseded", "warning", "整改台账", "K1")]
     assert result.ledger.extra_headers == ["完成情况（11月）"]
+
+
+# ---- the cleaned workbook reads back as it was counted -------------------------------------
+
+
+def test_cleaned_workbook_of_each_class_reads_back_without_errors(tmp_path):
+    from ledgerkit import workbook
+    from ledgerkit.versions import OWN_SHEETS
+
+    assert {workbook.LEDGER_SHEET, workbook.SUMMARY_SHEET, workbook.FINDINGS_SHEET} == OWN_SHEETS
+    status_cols = _two_status_columns("完成情况（11月）", "完成情况（12月）")
+    extra_cols = [[*HEADER, "说明", "说明", ""], *rows_of(2)]
+    extra_cols[1] += ["甲", "乙", "丙"]
+    extra_cols[2] += ["", "丁", ""]
+    ledgers = {
+        "status_columns.xlsx": _workbook(tmp_path / "a.xlsx", {"整改台账": status_cols}, hidden_cols=["K"]),
+        "versions.xlsx": _workbook(tmp_path / "b.xlsx", {"12月": _version(3), "11月": _version(1)}),
+        "extra_columns.xlsx": write_xlsx(tmp_path / "c.xlsx", extra_cols),
+    }
+    for name, path in ledgers.items():
+        first = run(path, AS_OF)
+        out = _write_cleaned(first, tmp_path / "out" / name)
+        second = run(out, AS_OF)
+        assert [m.canonical() for m in second.ledger.measures] == [
+            m.canonical() for m in first.ledger.measures
+        ]
+        assert (second.summary.measures, second.summary.measures_done) == (
+            first.summary.measures,
+            first.summary.measures_done,
+        )
+        assert second.errors == [], name
