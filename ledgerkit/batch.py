@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 from . import formats
 from .errors import LedgerkitError
@@ -52,16 +53,21 @@ def run_folder(
     out: Path,
     job: Job,
     workers: int,
-    on_done: Callable[[Outcome], None] | None = None,
-) -> list[Outcome]:
+    on_done: Callable[[Any], None] | None = None,
+    work: Callable[[Path, Path, Job], Any] = report_file,
+) -> list[Any]:
     """Outcomes in input order; ``on_done`` sees them in input order too, each as soon as it
     and every file before it are done. Each file's outputs go to its own folder under ``out``
-    (``report.output_folders``)."""
+    (``report.output_folders``).
+
+    ``work`` is what each file gets (``report_file``: report it); ``combine`` passes its own,
+    which only reads. It runs in a worker process, so it must be a module-level function
+    returning something picklable."""
     folders = output_folders(files, out)
-    results: dict[int, Outcome] = {}
+    results: dict[int, Any] = {}
     emitted = 0
 
-    def finished(i: int, outcome: Outcome) -> None:
+    def finished(i: int, outcome: Any) -> None:
         nonlocal emitted
         results[i] = outcome
         while emitted in results:
@@ -71,10 +77,10 @@ def run_folder(
 
     if workers <= 1 or len(files) <= 1:
         for i, p in enumerate(files):
-            finished(i, report_file(p, folders[p], job))
+            finished(i, work(p, folders[p], job))
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_warm_context(job.no_notice)) as pool:
-            futures = {pool.submit(report_file, p, folders[p], job): i for i, p in enumerate(files)}
+            futures = {pool.submit(work, p, folders[p], job): i for i, p in enumerate(files)}
             for future in as_completed(futures):
                 finished(futures[future], future.result())
     return [results[i] for i in range(len(files))]

@@ -1,0 +1,394 @@
+"""``combine FOLDER``: every unit's ledger side by side, for the inspection office.
+
+This module owns what combining means: which files in a folder tree are ledgers, whose each one
+is (its unit), which of a unit's several versions counts, and the figures by unit and in total.
+Like frictionless's ``Report.from_validation_reports``, :func:`combine` is a pure function over the
+typed per-file results of the pipeline (``pipeline.Result``: ledger, findings, summary) — never
+over JSON — so each unit's figures are its ``summary --json`` by construction. Files are read in
+parallel by ``batch.run_folder``'s pool. The outputs are written by ``combine_workbook`` (xlsx)
+and ``combine_report`` (docx).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import formats
+from .report import is_ledger_file
+from .errors import LedgerkitError
+from .figures import DUE_SOON_DAYS, is_due_soon, is_overdue
+
+if TYPE_CHECKING:
+    from .report import Job
+    from .config import Config
+    from .model import Measure
+    from .pipeline import Result
+
+OUTPUT_STEM = "巡察整改进展汇总"
+WORKBOOK_NAME = f"{OUTPUT_STEM}.xlsx"
+REPORT_NAME = f"{OUTPUT_STEM}.docx"
+OUTPUT_FOLDER = "输出"
+
+# A title names its unit before what the ledger is about: "开封市机关事务中心市委巡察反馈问题整改台账",
+# "垣曲县委机关事务服务中心落实县委巡察反馈意见整改台账". The unit is what comes before the first of these.
+_TITLE_TAIL = re.compile(
+    r"关于|落实|对照|(?:[省市县区州盟旗]委)?(?:第[一二三四五六七八九十\d]+轮?)?巡察|巡视|整改台账|台账"
+)
+# What is left must name a body, not a time: "2024年度巡察反馈问题整改台账" has no unit in its title.
+_NOT_A_UNIT = re.compile(r"^[\d０-９〇零一二三四五六七八九十]{2,4}年|^[（(【\[]")
+
+
+# ---- finding the ledgers ---------------------------------------------------------------------
+
+
+def find_ledgers(folder: Path, outdir: Path | None = None) -> list[Path]:
+    """Every ledger under ``folder``, sub-folders included, in path order.
+
+    Skipped as ``report FOLDER`` skips them (``report.is_ledger_file``: Office lock files ``~$…``,
+    hidden files, cleaned workbooks ``…（清洗）.xlsx``), plus hidden folders, the output folder
+    and this command's own workbook, so running it twice never counts its own output.
+    """
+    skip = outdir.resolve() if outdir is not None else None
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip]
+        for name in files:
+            path = here / name
+            if name != WORKBOOK_NAME and is_ledger_file(path):
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+# ---- reading one file (in a worker process) ---------------------------------------------------
+
+
+@dataclass(slots=True)
+class FileRead:
+    """One file's outcome, sent back from a worker: the pipeline's Result, or why there is none."""
+
+    path: Path
+    mtime: float
+    result: Result | None = None
+    error: str = ""
+
+
+def own_config(path: Path) -> Config:
+    """The ledgerkit.toml in the ledger's own folder, else none.
+
+    Not ``load_config``'s lookup alone: it falls back to the current folder, whose toml names
+    some other unit (or none) and would give every unit-less ledger the same name.
+    """
+    from .config import CONFIG_NAME, Config, load_config
+
+    beside = path.parent / CONFIG_NAME
+    return load_config(path, beside) if beside.is_file() else Config()
+
+
+def read_one(path: Path, _out: Path, job: Job) -> FileRead:
+    """Read, validate and summarise one ledger; every failure becomes its one sentence.
+
+    Module level and picklable: ``batch.run_folder`` runs it in its worker processes.
+    """
+    from .pipeline import run
+
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    try:
+        return FileRead(path, mtime, result=run(path, job.as_of, config=own_config(path)))
+    except LedgerkitError as exc:
+        return FileRead(path, mtime, error=exc.message)
+    except Exception as exc:  # one bad file never stops the others
+        return FileRead(
+            path, mtime, error=f"读取“{path.name}”时发生内部错误（{type(exc).__name__}: {exc}）。"
+        )
+
+
+def read_all(files: list[Path], as_of: date) -> list[FileRead]:
+    """Every file read on both cores, by the pool ``report FOLDER`` uses, in input order."""
+    from .batch import Job, run_folder, workers_for
+
+    job = Job(as_of, no_notice=True)  # no_notice: workers are not warmed with python-docx
+    return run_folder(files, Path(), job, workers_for(len(files)), work=read_one)
+
+
+# ---- whose ledger it is ------------------------------------------------------------------------
+
+
+def unit_from_title(title: str) -> str:
+    """The unit a title names before what it is about, or "" when it names none."""
+    text = "".join(title.split())
+    found = _TITLE_TAIL.search(text)
+    unit = text[: found.start()] if found else ""
+    return "" if len(unit) < 2 or _NOT_A_UNIT.match(unit) else unit
+
+
+def unit_of(result: Result) -> tuple[str, bool]:
+    """(unit, named): the ledger's 填报单位, else the unit its title names, else ``[unit] name``
+    of the ledgerkit.toml in its folder, else the file name (named False)."""
+    ledger = result.ledger
+    for name in (ledger.unit, unit_from_title(ledger.title), result.config.get("unit", "name") or ""):
+        name = " ".join(str(name).split())
+        if name:
+            return name, True
+    return result.path.stem, False
+
+
+# ---- the combined figures ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class UnitFigures:
+    """One unit's counted ledger: its figures are its Summary's, unchanged."""
+
+    unit: str
+    result: Result
+    file: Path
+
+    @property
+    def summary(self):
+        return self.result.summary
+
+    @property
+    def errors(self) -> int:
+        return len(self.result.errors)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.result.warnings)
+
+    @property
+    def fraction(self) -> Fraction:
+        """The exact completion rate, for sorting (the rounded one ties units that differ)."""
+        s = self.summary
+        return Fraction(s.issues_done, s.issues) if s.issues else Fraction(0)
+
+    @property
+    def reported(self) -> date | str:
+        """填报时间: the date when the ledger's text is one, else as written."""
+        ledger = self.result.ledger
+        return ledger.reported_date or ledger.reported_on
+
+    def overdue_measures(self) -> list[Measure]:
+        """The measures behind ``summary.overdue``, in ledger order (by the same rule)."""
+        as_of = self.summary.as_of
+        return [m for m in self.result.ledger.measures if is_overdue(m, as_of)]
+
+    def due_soon_measures(self) -> list[Measure]:
+        as_of = self.summary.as_of
+        return [m for m in self.result.ledger.measures if is_due_soon(m, as_of)]
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "unit": self.unit,
+            "file": str(self.file),
+            "as_of": s.as_of.isoformat(),
+            "aspects": s.aspects,
+            "problems": s.problems,
+            "issues": s.issues,
+            "issues_done": s.issues_done,
+            "measures": s.measures,
+            "measures_done": s.measures_done,
+            "completion_rate": s.completion_rate,
+            "overdue": len(s.overdue),
+            "due_soon": len(s.due_soon),
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+COUNTS = (
+    "aspects", "problems", "issues", "issues_done", "measures", "measures_done",
+    "overdue", "due_soon", "errors", "warnings",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The units' figures summed; the rate recomputed from the sums, never averaged."""
+
+    aspects: int = 0
+    problems: int = 0
+    issues: int = 0
+    issues_done: int = 0
+    measures: int = 0
+    measures_done: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+    @classmethod
+    def of(cls, units: list[UnitFigures]) -> Totals:
+        rows = [u.as_dict() for u in units]
+        return cls(**{k: sum(r[k] for r in rows) for k in COUNTS})
+
+    @property
+    def completion_rate(self) -> float:
+        return formats.rate(self.issues_done, self.issues)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The same keys as a unit's figures, in the same order."""
+        out: dict[str, Any] = {k: getattr(self, k) for k in COUNTS[:6]}
+        out["completion_rate"] = self.completion_rate
+        out.update({k: getattr(self, k) for k in COUNTS[6:]})
+        return out
+
+
+@dataclass(slots=True)
+class Superseded:
+    file: Path
+    unit: str
+    by: Path
+
+    def as_dict(self) -> dict[str, str]:
+        return {"file": str(self.file), "unit": self.unit, "by": str(self.by)}
+
+
+@dataclass(slots=True)
+class Unreadable:
+    file: Path
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"file": str(self.file), "message": self.message}
+
+
+@dataclass(slots=True)
+class Combined:
+    folder: Path
+    as_of: date
+    units: list[UnitFigures]  # by completion rate, lowest first: who is behind comes first
+    superseded: list[Superseded] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+    @property
+    def total(self) -> Totals:
+        return Totals.of(self.units)
+
+    @property
+    def exit_code(self) -> int:
+        if not self.units:
+            return 2
+        return 1 if self.unreadable or any(u.errors for u in self.units) else 0
+
+    def relative(self, path: Path) -> str:
+        """A file as the office knows it: its path inside the combined folder."""
+        try:
+            return path.relative_to(self.folder).as_posix()
+        except ValueError:
+            return str(path)
+
+    def as_dict(self, outputs: dict[str, str | None]) -> dict[str, Any]:
+        """The ``combine --json`` contract."""
+        return {
+            "units": [u.as_dict() for u in self.units],
+            "total": self.total.as_dict(),
+            "superseded": [s.as_dict() for s in self.superseded],
+            "unreadable": [u.as_dict() for u in self.unreadable],
+            "outputs": outputs,
+        }
+
+
+def combine(reads: list[FileRead], folder: Path, as_of: date) -> Combined:
+    """The units of a folder from its files' results: one counted version per unit."""
+    unreadable = [Unreadable(r.path, r.error) for r in reads if r.result is None]
+    groups: dict[tuple[str, str], list[tuple[str, FileRead]]] = {}
+    for r in reads:
+        if r.result is None:
+            continue
+        unit, named = unit_of(r.result)
+        # A unit known only by its file name is never another file's version: two folders'
+        # 整改台账.xlsx are two units, not one unit twice.
+        key = ("unit", "".join(unit.split())) if named else ("file", str(r.path))
+        groups.setdefault(key, []).append((unit, r))
+    units: list[UnitFigures] = []
+    superseded: list[Superseded] = []
+    for versions in groups.values():
+        unit, newest = max(versions, key=lambda v: _recency(v[1], [r for _, r in versions]))
+        assert newest.result is not None
+        units.append(UnitFigures(unit, newest.result, newest.path))
+        superseded += [Superseded(r.path, unit, newest.path) for _, r in versions if r is not newest]
+    units.sort(key=lambda u: (u.fraction, u.unit, str(u.file)))
+    superseded.sort(key=lambda s: str(s.file))
+    return Combined(folder, as_of, units, superseded, unreadable)
+
+
+def _recency(r: FileRead, versions: list[FileRead]) -> tuple:
+    """Newest by 填报时间 when every version states one, else by the file's modification time."""
+    assert r.result is not None
+    if all(v.result is not None and v.result.ledger.reported_date for v in versions):
+        return (r.result.ledger.reported_date, r.mtime, str(r.path))
+    return (r.mtime, str(r.path))
+
+
+# ---- the command -------------------------------------------------------------------------------
+
+
+def combine_folder(folder: Path, outdir: Path | None, as_of: date) -> tuple[Combined, dict[str, str | None]]:
+    """Read every ledger under ``folder``, combine them, write both outputs: (combined, outputs)."""
+    if not folder.is_dir():
+        raise LedgerkitError(f"找不到文件夹“{folder}”。请检查路径。")
+    outdir = outdir or folder / OUTPUT_FOLDER
+    files = find_ledgers(folder, outdir)
+    if not files:
+        raise LedgerkitError(f"文件夹“{folder}”及其子文件夹中没有台账文件（.xlsx .xlsm .xls）。")
+    combined = combine(read_all(files, as_of), folder, as_of)
+    outputs: dict[str, str | None] = {"workbook": None, "report": None}
+    if combined.units:
+        from .combine_report import write_combined_report
+        from .combine_workbook import write_combined_workbook
+
+        outputs["workbook"] = str(write_combined_workbook(combined, outdir / WORKBOOK_NAME))
+        outputs["report"] = str(write_combined_report(combined, outdir / REPORT_NAME))
+    return combined, outputs
+
+
+def combine_command(folder: Path, outdir: Path | None, as_of: date, as_json: bool) -> int:
+    """``ledgerkit combine FOLDER [-o OUTDIR] [--as-of DATE] [--json]``: exit 0 every file read and
+    no unit has errors; 1 some unit has validation errors or some file could not be read; 2 none
+    could be read."""
+    combined, outputs = combine_folder(Path(folder), Path(outdir) if outdir else None, as_of)
+    if as_json:
+        import json
+
+        print(json.dumps(combined.as_dict(outputs), ensure_ascii=False, indent=2))
+    else:
+        for line in closing_lines(combined, outputs):
+            print(line)
+    return combined.exit_code
+
+
+def closing_lines(c: Combined, outputs: dict[str, str | None]) -> list[str]:
+    """What a person reads after the run: the totals, what was not counted, where the outputs are."""
+    t = c.total
+    lines = [
+        f"汇总：{len(c.units)} 个单位计入，{len(c.superseded)} 个旧版本未计入，{len(c.unreadable)} 个文件无法读取。"
+    ]
+    if c.units:
+        lines.append(formats.figures_sentence(c.as_of, t.issues, t.issues_done, t.measures, t.measures_done))
+        lines.append(f"逾期未完成的整改措施{t.overdue}条，{DUE_SOON_DAYS}天内到期{t.due_soon}条。")
+    with_errors = [u.unit for u in c.units if u.errors]
+    if with_errors:
+        lines.append(
+            f"注意：{len(with_errors)} 个单位的台账有校验错误，其数字可能不准确：{'、'.join(with_errors)}。"
+            "请对各台账运行 ledgerkit check 查看。"
+        )
+    lines += [f"✗ {c.relative(u.file)}：{u.message}" for u in c.unreadable]
+    lines += [
+        f"旧版本未计入：{c.relative(s.file)}（{s.unit}，以 {c.relative(s.by)} 为准）" for s in c.superseded
+    ]
+    if outputs["workbook"]:
+        lines.append(f"汇总表：{outputs['workbook']}")
+    if outputs["report"]:
+        lines.append(f"汇总报告：{outputs['report']}")
+    return lines
