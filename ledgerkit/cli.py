@@ -184,6 +184,20 @@ def compare(
     sys.exit(compare_command(old, new, parse_as_of(as_of) if as_of else None, out, as_json, config))
 
 
+@app.command(
+    help="汇总各单位的台账：每个单位一行的汇总表（xlsx）和汇总报告（docx）。退出码 0 全部读取且无错误，"
+    "1 有单位的台账有错误或有文件无法读取，2 没有能读取的台账。\n\nFOLDER：存放各单位台账的文件夹（含子文件夹）"
+)
+@path_argument("folder")
+@out_option("文件夹中的“输出”")
+@as_of_option
+@json_option
+def combine(folder: Path, out: Path | None, as_of: str | None, as_json: bool) -> None:
+    from .combine import combine_command
+
+    sys.exit(combine_command(folder, out, parse_as_of(as_of), as_json))
+
+
 @app.command(help="把文件作为附件发送邮件，并在第一个附件旁保存 .eml。\n\nFILES：要发送的文件")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILES...")
 @click.option("--to", multiple=True, required=True, metavar="邮箱", help="收件人（可重复）")

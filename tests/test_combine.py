@@ -508,3 +508,38 @@ def test_libreoffice_renders_both(combined_run, tmp_path):
                 check=True, timeout=60,
             )  # fmt: skip
             assert list(work.glob("p-*.png"))
+
+
+# ---- the command line -------------------------------------------------------------------------------
+
+
+def test_cli_combine_json_and_plain(tmp_path):
+    from test_cli import ledgerkit
+
+    folder = make_folder(tmp_path)
+    out = tmp_path / "汇总输出"
+    proc = ledgerkit("combine", str(folder), "-o", str(out), "--as-of", AS_OF.isoformat(), "--json")
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["outputs"] == {"workbook": str(out / WORKBOOK_NAME), "report": str(out / REPORT_NAME)}
+    assert {u["unit"] for u in data["units"]} == set(COUNTED)
+    assert len(data["superseded"]) == 2 and len(data["unreadable"]) == 1
+    assert (out / WORKBOOK_NAME).is_file() and (out / REPORT_NAME).is_file()
+
+    proc = ledgerkit("combine", str(folder), "--as-of", AS_OF.isoformat())
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "汇总：5 个单位计入，2 个旧版本未计入，1 个文件无法读取。"
+    assert lines[1].startswith("截至2025年3月3日，具体问题")
+    assert "✗ 单位丁/整改台账.xlsx：" in proc.stdout
+    assert f"汇总表：{folder / '输出' / WORKBOOK_NAME}" in lines
+
+
+def test_cli_combine_usage_errors_are_sentences(tmp_path):
+    from test_cli import ledgerkit
+
+    proc = ledgerkit("combine", str(tmp_path / "没有这个文件夹"))
+    assert proc.returncode == 2 and "找不到文件夹" in proc.stderr and "Traceback" not in proc.stderr
+    proc = ledgerkit("combine", str(tmp_path), "--as-of", "2025-13-01")
+    assert proc.returncode == 2 and "--as-of" in proc.stderr
+    assert "combine" in ledgerkit("--help").stdout
