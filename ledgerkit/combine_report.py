@@ -25,7 +25,7 @@ from .model import Measure
 TITLE = "巡察整改进展情况汇总"
 NOTICE_TEMPLATE = TEMPLATES_DIR / "notice.docx"
 # A short report: each unit's overdue measures up to this many, the rest in the workbook's 逾期清单.
-OVERDUE_PER_UNIT = 10
+OVERDUE_PER_UNIT = 5
 TABLE_PT = 10.5  # 五号: a table of eight columns fits the 156 mm text block
 TABLE_HEADERS = ("序号", "单位", "具体问题", "已完成", "完成率", "整改措施", "已完成", "逾期")
 TABLE_WIDTHS_MM = (12, 44, 19, 15, 18, 19, 15, 14)  # 156 mm, the text block
@@ -51,22 +51,53 @@ def build_report(combined: Combined) -> Any:
     """The report as a python-docx Document, not yet saved."""
     from .docx_render import STYLE_BODY, STYLE_SUBTITLE, STYLE_TITLE, open_template
 
-    doc = open_template(NOTICE_TEMPLATE if NOTICE_TEMPLATE.is_file() else None)
-    styles = {name: doc.styles[name] for name in (STYLE_TITLE, STYLE_SUBTITLE, STYLE_BODY)}
-    doc.add_paragraph(TITLE, styles[STYLE_TITLE])
-    doc.add_paragraph(f"（截至{formats.cn_date(combined.as_of)}）", styles[STYLE_SUBTITLE])
-    doc.add_paragraph()  # one empty line before the body, as the notice has
-    doc.add_paragraph(totals_paragraph(combined), styles[STYLE_BODY])
+    doc = _Doc(open_template(NOTICE_TEMPLATE if NOTICE_TEMPLATE.is_file() else None))
+    doc.add(TITLE, STYLE_TITLE)
+    doc.add(f"（截至{formats.cn_date(combined.as_of)}）", STYLE_SUBTITLE)
+    doc.add("")  # one empty line before the body, as the notice has
+    doc.add(totals_paragraph(combined), STYLE_BODY)
     sections = [("各单位整改进展", _unit_table), ("逾期未完成的整改措施", _overdue_by_unit)]
     if combined.unreadable or combined.superseded:
         sections.append(("未计入汇总的台账", _not_counted))
     for k, (heading, write) in enumerate(sections):
-        _h1(doc, f"{_H1_NUMBERS[k]}、{heading}")
+        doc.h1(f"{_H1_NUMBERS[k]}、{heading}")
         write(doc, combined)
-    props = doc.core_properties
+    props = doc.doc.core_properties
     props.title = TITLE
     props.comments = "ledgerkit combine 生成的草稿，请核对后使用。"
-    return doc
+    return doc.doc
+
+
+class _Doc:
+    """Paragraphs in a named style, the style looked up once: python-docx's own lookup walks
+    every style of the template on each paragraph (seconds for a report of 200 units)."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.ids: dict[str, str] = {}
+
+    def add(self, text: str, style: str | None = None) -> Any:
+        p = self.doc.add_paragraph(text)
+        if style is not None:
+            if style not in self.ids:
+                self.ids[style] = self.doc.styles[style].style_id
+            p._p.get_or_add_pPr().style = self.ids[style]
+        return p
+
+    def h1(self, text: str) -> None:
+        from .docx_render import STYLE_H1
+
+        self.add(text, STYLE_H1)
+
+    def h2(self, text: str) -> None:
+        from .docx_render import STYLE_H2
+
+        self.add(text, STYLE_H2)
+
+    def body(self, text: str) -> None:
+        from .docx_render import STYLE_BODY
+
+        self.add(text, STYLE_BODY)
 
 
 def totals_paragraph(c: Combined) -> str:
@@ -87,20 +118,8 @@ def totals_paragraph(c: Combined) -> str:
 # ---- sections ----------------------------------------------------------------------------------
 
 
-def _h1(doc: Any, text: str) -> None:
-    from .docx_render import STYLE_H1
-
-    doc.add_paragraph(text, doc.styles[STYLE_H1])
-
-
-def _body(doc: Any, text: str) -> None:
-    from .docx_render import STYLE_BODY
-
-    doc.add_paragraph(text, doc.styles[STYLE_BODY])
-
-
-def _unit_table(doc: Any, c: Combined) -> None:
-    _body(doc, "按具体问题完成率由低到高排列：")
+def _unit_table(doc: _Doc, c: Combined) -> None:
+    doc.body("按具体问题完成率由低到高排列：")
     rows = [
         [str(k), u.unit, str(u.summary.issues), str(u.summary.issues_done),
          formats.percent(u.summary.issues_done, u.summary.issues), str(u.summary.measures),
@@ -110,24 +129,21 @@ def _unit_table(doc: Any, c: Combined) -> None:
     t = c.total
     rows.append(["", "合计", str(t.issues), str(t.issues_done), formats.percent(t.issues_done, t.issues),
                  str(t.measures), str(t.measures_done), str(t.overdue)])  # fmt: skip
-    _table(doc, [list(TABLE_HEADERS), *rows], bold_rows={0, len(rows)})
+    _table(doc.doc, [list(TABLE_HEADERS), *rows], bold_rows={0, len(rows)})
 
 
-def _overdue_by_unit(doc: Any, c: Combined) -> None:
-    from .docx_render import STYLE_H2
-
+def _overdue_by_unit(doc: _Doc, c: Combined) -> None:
     behind = [(u, u.overdue_measures()) for u in c.units]
     behind = [(u, ms) for u, ms in behind if ms]
     if not behind:
-        _body(doc, "无。")
+        doc.body("无。")
         return
     for k, (u, measures) in enumerate(behind, start=1):
-        doc.add_paragraph(f"（{_number(k)}）{u.unit}（{len(measures)}项）", doc.styles[STYLE_H2])
+        doc.h2(f"（{_number(k)}）{u.unit}（{len(measures)}项）")
         for i, m in enumerate(measures[:OVERDUE_PER_UNIT], start=1):
-            _body(doc, f"{i}. {_overdue_line(m, c)}")
+            doc.body(f"{i}. {_overdue_line(m, c)}")
         if len(measures) > OVERDUE_PER_UNIT:
-            _body(
-                doc,
+            doc.body(
                 f"……另有{len(measures) - OVERDUE_PER_UNIT}项，见《{WORKBOOK_NAME}》“逾期清单”。",
             )
 
@@ -145,11 +161,11 @@ def _overdue_line(m: Measure, c: Combined) -> str:
     return f"{measure}{tail}整改时限{formats.cn_date(m.deadline_date)}，已逾期{days}天）。"
 
 
-def _not_counted(doc: Any, c: Combined) -> None:
+def _not_counted(doc: _Doc, c: Combined) -> None:
     for u in c.unreadable:
-        _body(doc, f"{c.relative(u.file)}：{u.message}")
+        doc.body(f"{c.relative(u.file)}：{u.message}")
     for s in c.superseded:
-        _body(doc, f"{c.relative(s.file)}：{s.unit}的较早版本，以{c.relative(s.by)}为准。")
+        doc.body(f"{c.relative(s.file)}：{s.unit}的较早版本，以{c.relative(s.by)}为准。")
 
 
 def _number(n: int) -> str:
