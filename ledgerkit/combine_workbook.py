@@ -188,6 +188,48 @@ def _write_values(ws: Worksheet, styles: Styles, r: int, cols: list[Col], values
             _put(ws, r, c, value, _fmt(styles, col.align))
 
 
+class _Rows:
+    """The rows of a long table (every overdue measure, every measure), written lean: formats
+    resolved once per column, a row's height counted only from texts longer than one line.
+    Values: text in the "left" columns; text, int or date elsewhere."""
+
+    def __init__(self, ws: Worksheet, styles: Styles, cols: list[Col]) -> None:
+        self.ws = ws
+        self.formats = [_fmt(styles, col.align) for col in cols]
+        words = styles.cells[("center", False)]  # a date column holding words: 立行立改, 2025年3月底前
+        self.text_formats = [
+            words if col.align == "date" else f for col, f in zip(cols, self.formats, strict=True)
+        ]
+        self.sized = [
+            (c, col.width, int(2 * (col.width - 0.5) / 5))
+            for c, col in enumerate(cols)
+            if col.align == "left"
+        ]
+
+    def write(self, r: int, values: list[Any]) -> None:
+        ws = self.ws
+        lines = 1
+        for c, width, short in self.sized:
+            v = values[c]
+            if len(v) > short or "\n" in v:
+                lines = max(lines, _lines(v, width))
+        if lines > 1:
+            _set_lines(ws, r, lines)
+        for c, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                ws.write_string(
+                    r,
+                    c,
+                    value if len(value) <= EXCEL_CELL_LIMIT else value[:EXCEL_CELL_LIMIT],
+                    self.text_formats[c],
+                )
+            elif kind is int:
+                ws.write_number(r, c, value, self.formats[c])
+            else:
+                ws.write_datetime(r, c, value, self.formats[c])
+
+
 def _print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None:
     """A4, one page wide and as many long, the header row on every page, page numbers below."""
     if landscape:
@@ -357,6 +399,7 @@ def _due_sheet(wb: Workbook, styles: Styles, combined: Combined, overdue: bool) 
         "按单位排列（单位次序同“汇总”）"
     )
     header = _heading(ws, styles, cols, f"{what}的整改措施", line)
+    rows = _Rows(ws, styles, cols)
     r = header
     for k, (u, m) in enumerate(items, start=1):
         r = header + k
@@ -365,7 +408,7 @@ def _due_sheet(wb: Workbook, styles: Styles, combined: Combined, overdue: bool) 
         days = (as_of - deadline).days if overdue else (deadline - as_of).days
         values = [k, u.unit, m.leader, m.department, m.owner, deadline, days, m.measure, m.issue,
                   _source(combined, u, m)]  # fmt: skip
-        _write_values(ws, styles, r, cols, values)
+        rows.write(r, values)
     if items:
         _colour(ws, (header + 1, 6, r, 6), "=TRUE", styles.overdue if overdue else styles.due_soon)
     ws.freeze_panes(header + 1, 2)
@@ -423,35 +466,12 @@ def _measures_sheet(wb: Workbook, styles: Styles, combined: Combined) -> None:
         f"{DUE_SOON_DAYS}天内到期的为黄色，已完成的“完成情况”为绿色。可用表头的筛选按钮按单位、科室、状态筛选。"
     )
     header = _heading(ws, styles, cols, "全部整改措施", line)
-    formats_ = [_fmt(styles, col.align) for col in cols]
-    words = styles.cells[("center", False)]  # a date column holding words: 立行立改, 2025年3月底前
-    text_formats = [words if col.align == "date" else f for col, f in zip(cols, formats_, strict=True)]
-    sized = [
-        (c, col.width, int(2 * (col.width - 0.5) / 5)) for c, col in enumerate(cols) if col.align == "left"
-    ]
-    write_string, write_datetime, set_row = ws.write_string, ws.write_datetime, ws.set_row
+    rows = _Rows(ws, styles, cols)
     r = header
     for u in combined.units:
         for m in u.result.ledger.measures:  # the hot loop: every measure of every unit
             r += 1
-            values = [u.unit, *(get(m) for get in getters), _source(combined, u, m)]
-            lines = 1
-            for c, width, short in sized:  # a text shorter than a line needs no counting
-                v = values[c]
-                if len(v) > short or "\n" in v:
-                    lines = max(lines, _lines(v, width))
-            if lines > 1:
-                set_row(r, min(max(LINE_HEIGHT * lines + 4, 16.5), MAX_ROW_HEIGHT))
-            for c, value in enumerate(values):
-                if type(value) is str:
-                    write_string(
-                        r,
-                        c,
-                        value if len(value) <= EXCEL_CELL_LIMIT else value[:EXCEL_CELL_LIMIT],
-                        text_formats[c],
-                    )
-                else:
-                    write_datetime(r, c, value, formats_[c])
+            rows.write(r, [u.unit, *(get(m) for get in getters), _source(combined, u, m)])
     ws.freeze_panes(header + 1, 1)
     ws.autofilter(header, 0, r, len(cols) - 1)
     if r > header:
