@@ -343,14 +343,45 @@ def combine_folder(folder: Path, outdir: Path | None, as_of: date) -> tuple[Comb
     if not files:
         raise LedgerkitError(f"文件夹“{folder}”及其子文件夹中没有台账文件（.xlsx .xlsm .xls）。")
     combined = combine(read_all(files, as_of), folder, as_of)
-    outputs: dict[str, str | None] = {"workbook": None, "report": None}
-    if combined.units:
-        from .combine_report import write_combined_report
-        from .combine_workbook import write_combined_workbook
+    if not combined.units:
+        return combined, {"workbook": None, "report": None}
+    return combined, write_outputs(combined, outdir)
 
-        outputs["workbook"] = str(write_combined_workbook(combined, outdir / WORKBOOK_NAME))
-        outputs["report"] = str(write_combined_report(combined, outdir / REPORT_NAME))
-    return combined, outputs
+
+_TO_REPORT: Combined | None = None  # what a forked child writes the report from (never pickled)
+
+
+def write_outputs(combined: Combined, outdir: Path) -> dict[str, str | None]:
+    """The workbook here and, at the same time, the report in a forked process: each is serial
+    Python (xlsxwriter, python-docx), and after the reading the second core is idle."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .combine_workbook import write_combined_workbook
+
+    global _TO_REPORT
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows, macOS spawn: one after the other
+        workbook = write_combined_workbook(combined, outdir / WORKBOOK_NAME)
+        return {"workbook": str(workbook), "report": _write_report(combined, outdir / REPORT_NAME)}
+    _TO_REPORT = combined
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            report = pool.submit(_report_in_child, outdir / REPORT_NAME)
+            workbook = write_combined_workbook(combined, outdir / WORKBOOK_NAME)
+            return {"workbook": str(workbook), "report": report.result()}  # its error raised here
+    finally:
+        _TO_REPORT = None
+
+
+def _report_in_child(target: Path) -> str:
+    assert _TO_REPORT is not None, "called only in a child forked by write_outputs"
+    return _write_report(_TO_REPORT, target)
+
+
+def _write_report(combined: Combined, target: Path) -> str:
+    from .combine_report import write_combined_report
+
+    return str(write_combined_report(combined, target))
 
 
 def combine_command(folder: Path, outdir: Path | None, as_of: date, as_json: bool) -> int:
