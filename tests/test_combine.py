@@ -543,3 +543,50 @@ def test_cli_combine_usage_errors_are_sentences(tmp_path):
     proc = ledgerkit("combine", str(tmp_path), "--as-of", "2025-13-01")
     assert proc.returncode == 2 and "--as-of" in proc.stderr
     assert "combine" in ledgerkit("--help").stdout
+
+
+# ---- writing edge cases -------------------------------------------------------------------------------
+
+
+def _formula_folder(tmp_path: Path) -> Path:
+    """A ledger whose texts start with "=": written as text (xlsxwriter's write_string)."""
+    import xlsxwriter
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wb = xlsxwriter.Workbook(str(folder / "公式.xlsx"))
+    ws = wb.add_worksheet("整改台账")
+    row = measure_row(1, "方面一", "问题一", "=1+1", '=HYPERLINK("http://x")', "正在推进", "2025年2月1日", "")
+    for r, values in enumerate([HEADER, row]):
+        for c, value in enumerate(values):
+            ws.write_string(r, c, str(value))
+    wb.close()
+    return folder
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["held", "streamed"])
+def test_text_like_a_formula_stays_text_held_or_streamed(tmp_path, monkeypatch, stream):
+    from openpyxl import load_workbook
+
+    from ledgerkit import combine_workbook
+
+    if stream:  # the constant_memory path of a folder above STREAM_MEASURES measures
+        monkeypatch.setattr(combine_workbook, "STREAM_MEASURES", 0)
+    combined, outputs = combine_folder(_formula_folder(tmp_path), None, AS_OF)
+    wb = load_workbook(outputs["workbook"])
+    everything = wb["全部措施"]
+    header = [c.value for c in everything[3]]
+    row = dict(zip(header, [c.value for c in everything[4]], strict=True))
+    assert row["具体问题"] == "=1+1" and row["整改措施"] == '=HYPERLINK("http://x")'
+    assert everything.cell(4, header.index("整改措施") + 1).data_type == "s"
+    assert wb["逾期清单"].cell(4, 8).value == '=HYPERLINK("http://x")'
+    assert wb["汇总"].cell(4, 2).value == "公式" and combined.units[0].unit == "公式"
+
+
+def test_an_output_that_cannot_be_written_is_one_sentence(tmp_path):
+    folder = _formula_folder(tmp_path)
+    out = tmp_path / "out"
+    (out / REPORT_NAME).mkdir(parents=True)  # a folder where the report should go
+    with pytest.raises(LedgerkitError, match="无法保存汇总报告"):
+        combine_folder(folder, out, AS_OF)
+    assert not [p for p in out.iterdir() if p.name.startswith(".~ledgerkit-")]  # no temporaries left
