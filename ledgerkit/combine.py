@@ -1,7 +1,8 @@
 """``combine FOLDER``: every unit's ledger side by side, for the inspection office.
 
-This module owns what combining means: which files in a folder tree are ledgers, whose each one
-is (its unit), which of a unit's several versions counts, and the figures by unit and in total.
+This module owns what combining means (its rulebook: docs/combine.md): which files in a folder
+tree are ledgers, whose each one is (its unit), which of a unit's several versions counts, and the
+figures by unit and in total.
 Like frictionless's ``Report.from_validation_reports``, :func:`combine` is a pure function over the
 typed per-file results of the pipeline (``pipeline.Result``: ledger, findings, summary) — never
 over JSON — so each unit's figures are its ``summary --json`` by construction. Files are read in
@@ -38,7 +39,7 @@ OUTPUT_FOLDER = "输出"
 # A title names its unit before what the ledger is about: "开封市机关事务中心市委巡察反馈问题整改台账",
 # "垣曲县委机关事务服务中心落实县委巡察反馈意见整改台账". The unit is what comes before the first of these.
 _TITLE_TAIL = re.compile(
-    r"关于|落实|对照|(?:[省市县区州盟旗]委)?(?:第[一二三四五六七八九十\d]+轮?)?巡察|巡视|整改台账|台账"
+    r"关于|落实|对照|(?:[省市县区州盟旗]委)?(?:第[一二三四五六七八九十\d]+轮?)?巡察|巡视|整改|台账"
 )
 # What is left must name a body, not a time: "2024年度巡察反馈问题整改台账" has no unit in its title.
 _NOT_A_UNIT = re.compile(r"^[\d０-９〇零一二三四五六七八九十]{2,4}年|^[（(【\[]")
