@@ -16,7 +16,7 @@ from typing import Any
 
 from . import formats
 from .atomic import atomic_path
-from .combine import WORKBOOK_NAME, Combined
+from .combine_model import WORKBOOK_NAME, Combined
 from .config import TEMPLATES_DIR
 from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS
@@ -170,7 +170,7 @@ def _not_counted(doc: _Doc, c: Combined) -> None:
 
 def _number(n: int) -> str:
     """（一）…（九十九）, then arabic, as the notice numbers its levels."""
-    from .notice import chinese_number
+    from .notice_hygiene import chinese_number
 
     return chinese_number(n)
 

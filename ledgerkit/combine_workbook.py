@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import formats
 from .atomic import atomic_path
-from .combine import Combined, UnitFigures
+from .combine_model import Combined, UnitFigures
 from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS
 from .model import DONE, STANDARD_HEADERS, Measure, col_letter
