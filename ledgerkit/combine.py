@@ -28,6 +28,7 @@ from .combine_model import (
     UnitFigures,
     Unreadable,
 )
+from .compare import CHANGES_FILENAME
 from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS
 from .report import is_ledger_file
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from .report import Job
 
 OUTPUT_FOLDER = "输出"
+# ledgerkit's own workbooks that is_ledger_file does not know by name: this command's and compare's.
+OUR_WORKBOOKS = frozenset((WORKBOOK_NAME, CHANGES_FILENAME))
 
 # A title names its unit before what the ledger is about: "开封市机关事务中心市委巡察反馈问题整改台账",
 # "垣曲县委机关事务服务中心落实县委巡察反馈意见整改台账". The unit is what comes before the first of these.
@@ -55,8 +58,9 @@ def find_ledgers(folder: Path, outdir: Path | None = None) -> list[Path]:
     """Every ledger under ``folder``, sub-folders included, in path order.
 
     Skipped as ``report FOLDER`` skips them (``report.is_ledger_file``: Office lock files ``~$…``,
-    hidden files, cleaned workbooks ``…（清洗）.xlsx``), plus hidden folders, the output folder
-    and this command's own workbook, so running it twice never counts its own output.
+    hidden files, cleaned workbooks ``…（清洗）.xlsx``), plus hidden folders, the output folder,
+    this command's own workbook and compare's 变化对照.xlsx: running it twice never counts its own
+    output.
     """
     skip = outdir.resolve() if outdir is not None else None
     found: list[Path] = []
@@ -65,7 +69,7 @@ def find_ledgers(folder: Path, outdir: Path | None = None) -> list[Path]:
         dirs[:] = [d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip]
         for name in files:
             path = here / name
-            if name != WORKBOOK_NAME and is_ledger_file(path):
+            if name not in OUR_WORKBOOKS and is_ledger_file(path):
                 found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).parts)
 

@@ -92,6 +92,7 @@ def make_folder(root: Path, sections_newer: bool = False) -> Path:
     _put(folder, "单位甲/输出/flat（清洗）.xlsx", "000/flat.xlsx")
     _put(folder, ".git/objects/flat.xlsx", "000/flat.xlsx")
     _put(folder, f"输出/{WORKBOOK_NAME}", "000/flat.xlsx")  # an earlier run's output
+    _put(folder, "单位乙/变化对照.xlsx", "000/flat.xlsx")  # compare's output
     (folder / "说明.txt").write_text("各单位台账", encoding="utf-8")
     return folder
 
