@@ -217,9 +217,9 @@ def pick_columns(sheet: RawSheet, header: Header, ours: bool = False) -> list[Fi
         if len(cols) < 2 or f not in header.columns or f in HIERARCHY:
             continue
         names = [header.texts[c] for c in cols]
+        if f not in FIGURE_FIELDS and not any(month_of(n) for n in names):
+            continue  # 责任人 and 具体责任人, 备注 and 备注2: the first names the field, the rest are kept
         k, ambiguous = newest(names, [c in sheet.hidden_cols for c in cols])
-        if ambiguous and not any(month_of(n) for n in names) and f not in FIGURE_FIELDS:
-            continue  # 责任人 and 具体责任人: the first names the field, as always
         if ambiguous:
             keep = header.columns[f]  # as before: the first; the error says to choose
             others = "、".join(f"「{header.texts[c]}」（{a1(row, c)}）" for c in cols if c != keep)
