@@ -1,4 +1,4 @@
-"""Time the cleaned-workbook writer (rvgsrust-xlsxwriter) against raw xlsxwriter on a large ledger.
+"""Time the cleaned-workbook writer against raw xlsxwriter on a large ledger.
 
     python bench/bench_workbook.py            # 100,000 measures
     python bench/bench_workbook.py 20000      # another size
@@ -8,8 +8,8 @@
 The floor, the anchor of bench/bench.py's P3 row, is calamine reading the input plus raw
 xlsxwriter writing the same cells with write_row in constant_memory mode. Ours is the same read
 plus write_workbook (title, formats, dates, merges or not, dropdowns, colours, 汇总, 校验结果),
-which writes with rvgsrust-xlsxwriter; "raw rvgsrust" writes the bare cells with that library as
-the floor does, to show what is the library's and what is ours. Each variant runs in its own
+which writes with xlsxwriter too, merged (normal mode) or streamed (constant_memory): the
+difference is what ours costs beyond the bare cells. Each variant runs in its own
 process so its peak memory (max RSS) is its own; CPU time is shown beside wall time because a
 shared machine makes wall time noisy.
 """
@@ -93,16 +93,6 @@ def raw_write(rows: list[list[object]], out: Path) -> None:
     wb.close()
 
 
-def raw_rx_write(rows: list[list[object]], out: Path) -> None:
-    import rvgsrust_xlsxwriter
-
-    wb = rvgsrust_xlsxwriter.Workbook()
-    ws = wb.add_worksheet(constant_memory=True)
-    for r, row in enumerate(rows):
-        ws.write_row(r, 0, row)
-    wb.close(str(out))
-
-
 def to_ledger(path: Path, rows: list[list[object]]):
     """The input as the reader would give it, built directly (this times the writer, not the reader)."""
     from ledgerkit.model import Ledger, Measure, SheetInfo
@@ -154,9 +144,9 @@ def variant(name: str, src: Path, out: Path) -> dict[str, float]:
         pipeline.run(src, AS_OF)
         result["read"], result["read_cpu"] = time.perf_counter() - w0, _cpu() - c0
         result["write"] = result["write_cpu"] = 0.0
-    elif name in ("raw", "raw-rx"):
+    elif name == "raw":
         w0, c0 = time.perf_counter(), _cpu()
-        (raw_write if name == "raw" else raw_rx_write)(rows, out)
+        raw_write(rows, out)
         result["write"], result["write_cpu"] = time.perf_counter() - w0, _cpu() - c0
     else:
         from ledgerkit import workbook
@@ -176,7 +166,6 @@ def variant(name: str, src: Path, out: Path) -> dict[str, float]:
 
 LABELS = {
     "raw": "floor: calamine + raw constant_mem",
-    "raw-rx": "calamine + raw rvgsrust constant_mem",
     "ours-merged": "calamine + write_workbook (merges)",
     "ours-streamed": "calamine + write_workbook (stream)",
     "pipeline": "pipeline.run (the reader; for scale)",
@@ -187,9 +176,7 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else 100_000
     repeat = next((int(a.split("=")[1]) for a in sys.argv if a.startswith("--repeat=")), 3)
-    names = ["raw", "raw-rx", "ours-merged", "ours-streamed"] + (
-        ["pipeline"] if "--pipeline" in sys.argv else []
-    )
+    names = ["raw", "ours-merged", "ours-streamed"] + (["pipeline"] if "--pipeline" in sys.argv else [])
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"ledger_{n}.xlsx"
@@ -218,7 +205,7 @@ def main() -> None:
             f"{cpu / floor_cpu:13.2f}{r['rss_mb']:12.0f}"
         )
     raw_w, raw_c = best["raw"]["write"], best["raw"]["write_cpu"]
-    for name in ("raw-rx", "ours-merged", "ours-streamed"):
+    for name in ("ours-merged", "ours-streamed"):
         print(
             f"write only, {name}: {best[name]['write'] / raw_w:.2f}× raw xlsxwriter (wall), "
             f"{best[name]['write_cpu'] / raw_c:.2f}× (CPU)"

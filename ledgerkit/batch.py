@@ -37,7 +37,7 @@ def _warm_context(no_notice: bool):
         return None  # Windows / macOS spawn: each worker imports for itself
     import pandera.pandas  # noqa: F401
     import python_calamine  # noqa: F401
-    import rvgsrust_xlsxwriter  # noqa: F401
+    import xlsxwriter  # noqa: F401
 
     from . import pipeline, report, workbook  # noqa: F401
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ import openpyxl
 import pytest
 from conftest import load_truth, sample_files
 
-from ledgerkit import workbook
+from ledgerkit import atomic, workbook
 from ledgerkit.errors import LedgerkitError
 from ledgerkit.figures import summarise
 from ledgerkit.model import STATUSES, Finding, Ledger, Measure, SheetInfo
@@ -385,8 +386,8 @@ def test_findings_map_through_input_rows(tmp_path):
     out = write_workbook(ledger, summarise(ledger, AS_OF), [f], tmp_path / "o.xlsx")
     wb = openpyxl.load_workbook(out)
     assert wb[FINDINGS_SHEET]["I3"].hyperlink.location == f"'{LEDGER_SHEET}'!F5"
-    # the library heads every note with its author, in bold, as Excel does for notes typed in it
-    assert wb[LEDGER_SHEET]["F5"].comment.text == "ledgerkit:\n【错误】消息"
+    note = wb[LEDGER_SHEET]["F5"].comment
+    assert (note.text, note.author) == ("【错误】消息", "ledgerkit")
 
 
 def test_summary_sheet(written):
@@ -516,20 +517,23 @@ def test_unwritable_output_is_a_sentence(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("library_says", "sentence"),
+    ("error", "sentence"),
     [
-        ("Permission denied (os error 13)", "文件可能正在 Excel 或 WPS 中打开"),
-        ("No space left on device (os error 28)", "No space left on device。请检查输出文件夹"),
+        (PermissionError(errno.EACCES, "Permission denied"), "文件可能正在 Excel 或 WPS 中打开"),
+        (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间不足"),
+        (OSError(errno.EIO, "Input/output error"), "Input/output error。请检查输出文件夹"),
     ],
 )
-def test_library_write_errors_are_sentences(tmp_path, monkeypatch, library_says, sentence):
-    """The library's OSError says its errno only in its text; no temporary file is left."""
+def test_library_write_errors_are_sentences(tmp_path, monkeypatch, error, sentence):
+    """What xlsxwriter meets writing the file (it wraps the OSError) is a sentence; no
+    temporary file is left."""
+    from xlsxwriter.exceptions import FileCreateError
+    from xlsxwriter.workbook import Workbook
 
-    class Failing(workbook.Workbook):
-        def close(self, path=None):
-            raise OSError(f"failed to write '{path}': {library_says}")
+    def failing_close(self):
+        raise FileCreateError(error)
 
-    monkeypatch.setattr(workbook, "Workbook", Failing)
+    monkeypatch.setattr(Workbook, "close", failing_close)
     ledger = small_ledger(tmp_path / "x.xlsx")
     with pytest.raises(LedgerkitError, match=sentence) as raised:
         write_workbook(ledger, summarise(ledger, AS_OF), [], tmp_path / "out" / "o.xlsx")
@@ -537,11 +541,26 @@ def test_library_write_errors_are_sentences(tmp_path, monkeypatch, library_says,
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_streaming_uses_a_temporary_folder_python_can_write(tmp_path, monkeypatch):
-    """A TMPDIR that does not exist makes the library panic; Python's choice falls back."""
+def test_file_open_in_excel_is_a_sentence(tmp_path, monkeypatch):
+    """On Windows a file open in Excel cannot be replaced: the final rename is refused."""
+
+    def refused(src, dst):
+        raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+
+    monkeypatch.setattr(atomic.os, "replace", refused)
+    ledger = small_ledger(tmp_path / "x.xlsx")
+    with pytest.raises(LedgerkitError, match="文件可能正在 Excel 或 WPS 中打开"):
+        write_workbook(ledger, summarise(ledger, AS_OF), [], tmp_path / "out" / "o.xlsx")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["merged", "streamed"])
+def test_streaming_uses_a_temporary_folder_python_can_write(tmp_path, monkeypatch, streamed):
+    """A TMPDIR that does not exist: Python's choice of temporary folder falls back."""
     import tempfile
 
-    monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 0)
+    monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 0 if streamed else 10**9)
+    monkeypatch.setattr(workbook, "IN_MEMORY_ROWS", -1)  # parts through temporary files too
     monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))
     monkeypatch.setattr(tempfile, "tempdir", None)  # chosen again, from the environment
     ledger = small_ledger(tmp_path / "x.xlsx")
@@ -549,14 +568,14 @@ def test_streaming_uses_a_temporary_folder_python_can_write(tmp_path, monkeypatc
     assert ledger_ws(out)["F4"].value == "制定学习计划"
 
 
-def test_library_panic_is_a_sentence(tmp_path, monkeypatch):
-    """When the library panics (here: its temporary folder is gone) the user reads a sentence."""
+def test_unusable_temporary_folder_is_a_sentence(tmp_path, monkeypatch):
+    """When the temporary folder the rows stream to is gone the user reads a sentence naming it."""
     import tempfile
 
     monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 0)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))  # taken as it is
     ledger = small_ledger(tmp_path / "x.xlsx")
-    with pytest.raises(LedgerkitError, match=r"临时文件夹.*No such file or directory"):
+    with pytest.raises(LedgerkitError, match=r"临时文件夹“.*missing”写入失败"):
         write_workbook(ledger, summarise(ledger, AS_OF), [], tmp_path / "out" / "o.xlsx")
     assert list((tmp_path / "out").iterdir()) == []
 

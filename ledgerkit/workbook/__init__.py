@@ -1,0 +1,177 @@
+"""The cleaned workbook (整改台账 / 汇总 / 校验结果 / 其他内容 / hidden 下拉选项) and the blank ledger template.
+
+This module owns the workbook as a whole: where it may be written (never over the input), the
+choice between merged and streamed writing, the atomic write, and the sentence a user reads when
+it cannot be written. The sheets are written by their own modules:
+
+- styles.py         sheet names, formats, row heights, title cells, print setup;
+- table.py          the ledger table's frame: columns, header, dropdowns, colours (shared with
+                    the template);
+- ledger_sheet.py   the 整改台账 rows, merges and the findings' notes;
+- summary_sheet.py  汇总: figures, tables and charts;
+- findings_sheet.py 校验结果;
+- other_sheet.py    其他内容: the input's rows that are not measures;
+- template.py       the blank template and its 填报说明.
+
+Written with xlsxwriter, cell by cell: no pandas, no formulas in data cells. Up to
+``CONSTANT_MEMORY_ROWS`` measure rows the workbook is built in memory, aspect / problem / issue
+cells merged as offices do; above it, in xlsxwriter's ``constant_memory`` mode (rows streamed
+to a temporary file, flat memory, no vertical merges). Measured: bench/bench_workbook.py.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from ..atomic import atomic_path
+from ..errors import LedgerkitError
+from ..figures import Summary
+from ..model import OTHER_SHEET, STANDARD_HEADERS, Finding, Ledger
+from ..speed import gc_paused
+from ..validate import EXCEL_CELL_LIMIT
+from .findings_sheet import FINDINGS_HEADERS, FINDINGS_WIDTHS, write_findings_sheet
+from .ledger_sheet import LedgerSheet, ledger_rows
+from .other_sheet import write_other_sheet
+from .styles import (
+    DATE_FORMAT,
+    EXCEL_ROWS,
+    FINDINGS_SHEET,
+    FONT,
+    INSTRUCTIONS_SHEET,
+    LEDGER_SHEET,
+    LISTS_SHEET,
+    SUMMARY_SHEET,
+    Styles,
+)
+from .summary_sheet import write_summary_sheet
+from .table import KINDS, Column, ledger_columns, write_lists_sheet
+from .template import INSTRUCTIONS, TEMPLATE_TITLE, write_blank_template
+
+__all__ = [
+    "CONSTANT_MEMORY_ROWS",
+    "DATE_FORMAT",
+    "EXCEL_CELL_LIMIT",
+    "FINDINGS_HEADERS",
+    "FINDINGS_SHEET",
+    "FINDINGS_WIDTHS",
+    "FONT",
+    "INSTRUCTIONS",
+    "INSTRUCTIONS_SHEET",
+    "KINDS",
+    "LEDGER_SHEET",
+    "LISTS_SHEET",
+    "OTHER_SHEET",
+    "STANDARD_HEADERS",
+    "SUMMARY_SHEET",
+    "TEMPLATE_TITLE",
+    "Column",
+    "LedgerSheet",
+    "ledger_columns",
+    "ledger_rows",
+    "workbook_filename",
+    "write_blank_template",
+    "write_workbook",
+]
+
+# Above this many rows, stream rows in constant_memory mode (no vertical merges). Measured with
+# bench/bench_workbook.py: see the note there. Read at every call, so tests and the bench may set it.
+CONSTANT_MEMORY_ROWS = 100_000
+# Up to this many rows a merged workbook is assembled in memory; above, xlsxwriter writes each
+# part to a temporary file first (it would otherwise hold the zip's parts twice in memory).
+IN_MEMORY_ROWS = 20_000
+
+
+def workbook_filename(input_path: Path) -> str:
+    return f"{input_path.stem}（清洗）.xlsx"
+
+
+def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], out_path: Path) -> Path:
+    """Write the cleaned workbook atomically; never over the input ledger."""
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError, XlsxWriterException
+
+    out_path = Path(out_path)
+    _refuse_input(ledger, out_path)
+    streamed = len(ledger.measures) + len(ledger.issue_only_rows) > CONSTANT_MEMORY_ROWS
+    sheet = LedgerSheet.plan(ledger, summary, streamed=streamed)
+    if sheet.first + len(sheet.rows) > EXCEL_ROWS:  # said before any work, in the user's words
+        raise LedgerkitError(
+            f"台账共 {len(sheet.rows)} 行，超过 Excel 一个工作表的最大行数（{EXCEL_ROWS} 行），无法写成一个工作表。"
+        )
+    try:
+        with atomic_path(out_path) as tmp, gc_paused():
+            wb = xlsxwriter.Workbook(
+                str(tmp),
+                {
+                    "constant_memory": streamed,
+                    # Build the parts in memory: otherwise xlsxwriter writes and deletes a
+                    # temporary file per part, a third of the time for a typical ledger.
+                    "in_memory": not streamed and len(sheet.rows) <= IN_MEMORY_ROWS,
+                    "strings_to_formulas": False,  # "=1+1" in a ledger is text
+                    "strings_to_urls": False,
+                    "strings_to_numbers": False,
+                },
+            )
+            wb.set_properties({"title": sheet.title, "comments": "由 ledgerkit 生成"})
+            styles = Styles(wb)
+            placed = sheet.place(findings)
+            sheet.write(wb, styles, placed)
+            write_summary_sheet(wb, styles, ledger, summary)
+            write_findings_sheet(wb, styles, findings, placed)
+            write_other_sheet(wb, styles, ledger)
+            write_lists_sheet(wb)
+            wb.close()
+    except LedgerkitError:
+        raise
+    except FileCreateError as exc:  # close: xlsxwriter wraps the OSError it met
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise _unwritable(out_path, cause) from None
+    except OSError as exc:  # the temporary files (ours, or the rows streamed), the final rename
+        raise _unwritable(out_path, exc) from None
+    except XlsxWriterException as exc:
+        raise LedgerkitError(f"无法写入“{out_path.name}”：{exc}。请检查输出文件夹。") from None
+    return out_path
+
+
+def _unwritable(out_path: Path, exc: OSError) -> LedgerkitError:
+    """The sentence for a workbook that could not be written."""
+    name = out_path.name
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return LedgerkitError(
+            f"无法写入“{name}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。"
+        )
+    temp = tempfile.gettempdir()
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return LedgerkitError(
+            f"无法写入“{name}”：磁盘空间不足（输出文件夹“{out_path.parent}”或临时文件夹“{temp}”所在的磁盘）。"
+            "请清理磁盘空间后重试。"
+        )
+    if exc.filename and _under(str(exc.filename), temp):
+        return LedgerkitError(
+            f"无法写入“{name}”：临时文件夹“{temp}”写入失败（{exc.strerror or exc}）。"
+            "请检查该文件夹存在、可写且磁盘有空间。"
+        )
+    return LedgerkitError(f"无法写入“{out_path}”：{exc.strerror or exc}。请检查输出文件夹。")
+
+
+def _under(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
+    except ValueError:  # another drive on Windows
+        return False
+
+
+def _refuse_input(ledger: Ledger, out_path: Path) -> None:
+    if not ledger.source_file:
+        return
+    src = Path(ledger.source_file)
+    same = out_path.resolve() == src.resolve()
+    if not same and out_path.exists() and src.exists():
+        same = os.path.samefile(out_path, src)
+    if same:
+        raise LedgerkitError(
+            f"输出文件“{out_path.name}”就是输入的台账本身，不能覆盖原台账。请换一个输出文件夹或文件名。"
+        )

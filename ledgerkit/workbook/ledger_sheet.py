@@ -1,0 +1,303 @@
+"""The cleaned 整改台账 sheet: every measure row of the input in ledger order, the findings as
+marked cells with notes, and the aspect / problem / issue cells merged vertically as offices do.
+
+Two modes, chosen by the caller (ledgerkit.workbook.write_workbook) by size:
+- normal: aspect / problem / issue cells merged vertically (序号 too where the input had it
+  merged). The whole sheet is held until ``close``, so rows can be sized in any order (merged
+  cells get their height afterwards);
+- streamed (xlsxwriter's ``constant_memory``): rows go to a temporary file in order and anything
+  written to an earlier row is dropped, so there are no vertical merges: every row repeats its
+  aspect / problem / issue, which is also what filtering a sheet that large needs. Heights and
+  notes are given while their row is the current one. The reader treats both alike.
+
+Cells are written with write_string / write_number / write_blank, never ``write``: a text that
+starts with = + - @ stays text, so a ledger cannot smuggle a formula into the output.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..figures import Summary
+from ..model import STANDARD_HEADERS, Finding, Ledger, Measure
+from ..validate import EXCEL_CELL_LIMIT
+from .styles import (
+    LEDGER_SHEET,
+    MAX_ROW_HEIGHT,
+    SEVERITY_NAMES,
+    Styles,
+    cut,
+    height,
+    lines,
+    one_line_chars,
+    reported_line,
+)
+from .table import Column, finish_table, is_wide, ledger_columns, write_heading
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+EXCEL_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()  # serial 0 in the 1900 date system
+NOTE_SIZE = (320, 148)  # pixels: 2.5 × 2 times Excel's default, for a few sentences of Chinese
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)")
+# A text this long may be over Excel's limit (in UTF-16 units): cut before writing it.
+_MAYBE_LONG = EXCEL_CELL_LIMIT // 2
+
+Placed = dict[tuple[int, int], list[Finding]]  # (output row, column) -> findings on that cell
+
+
+def ledger_rows(ledger: Ledger) -> list[Measure]:
+    """Measures in ledger order, with issues listed without a measure at their input place."""
+    if not ledger.issue_only_rows:
+        return list(ledger.measures)
+    order = {s.name: i for i, s in enumerate(ledger.sheets)}
+
+    def place(m: Measure) -> tuple[int, int]:
+        return (order.get(m.sheet, 0), m.row)
+
+    pending = sorted(ledger.issue_only_rows, key=place)
+    out: list[Measure] = []
+    for m in ledger.measures:
+        while pending and place(pending[0]) < place(m):
+            out.append(pending.pop(0))
+        out.append(m)
+    return out + pending
+
+
+@dataclass(slots=True)
+class LedgerSheet:
+    """The 整改台账 sheet planned before writing: rows, columns, merges, where data starts."""
+
+    ledger: Ledger
+    rows: list[Measure]
+    cols: list[Column]
+    title: str
+    line: str  # 填报单位 / 填报时间, "" when neither is known
+    constant_memory: bool
+    runs: dict[int, list[int]]  # merged column -> run offsets (see _merge_runs)
+
+    @classmethod
+    def plan(cls, ledger: Ledger, summary: Summary | None, streamed: bool = False) -> LedgerSheet:
+        rows = ledger_rows(ledger)
+        cols = ledger_columns(ledger)
+        unit = ledger.unit or (summary.unit if summary else "")
+        return cls(
+            ledger=ledger,
+            rows=rows,
+            cols=cols,
+            # The unit is written even when it came from ledgerkit.toml: the cleaned workbook
+            # usually lands in a folder without that file and must say whose ledger it is.
+            title=ledger.title or f"{unit}巡察反馈问题整改台账",
+            line=reported_line(unit, ledger.reported_on),
+            constant_memory=streamed,
+            runs={} if streamed else _merge_runs(rows, cols),
+        )
+
+    @property
+    def header_row(self) -> int:  # 0-based
+        return 2 if self.line else 1
+
+    @property
+    def first(self) -> int:
+        return self.header_row + 1
+
+    def place(self, findings: list[Finding]) -> Placed:
+        """(output row, column) -> findings on that cell; findings off measure rows are left out."""
+        by_row: dict[tuple[str, int], int] = {}
+        for i, m in enumerate(self.rows):
+            by_row.setdefault((m.sheet, m.row), self.first + i)
+        placed: Placed = {}
+        for f in findings:
+            ref = _CELL_REF.match(f.cell or "")
+            r = by_row.get((f.sheet, int(ref[2]))) if ref else None
+            if ref is None or r is None:
+                continue
+            c = _finding_column(self.ledger, self.cols, f, ref[1].upper())
+            span = self.runs.get(c)
+            if span is not None:  # a covered merged cell: the note goes on the merge's visible cell
+                i = r - self.first
+                while i > 0 and span[i] < 0:
+                    i -= 1
+                r = self.first + i
+            placed.setdefault((r, c), []).append(f)
+        return placed
+
+    def write(self, wb: Workbook, styles: Styles, placed: Placed) -> None:
+        ws = wb.add_worksheet(LEDGER_SHEET)
+        write_heading(ws, styles, self.cols, self.title, self.line)
+        heights = self._write_rows(ws, styles, placed)
+        self._fit_merged(ws, heights)
+        last = max(self.first + len(self.rows) - 1, self.header_row)
+        finish_table(ws, styles, self.cols, self.header_row, last, wide=is_wide(self.cols))
+
+    def _write_rows(self, ws: Worksheet, styles: Styles, placed: Placed) -> list[float]:
+        """Every measure row in order, with its notes; returns the row heights.
+
+        The hot loop of a large ledger: one library call per cell, everything else hoisted.
+        """
+        cols, first, runs = self.cols, self.first, self.runs
+        issue_only = {id(m) for m in self.ledger.issue_only_rows}
+        getters = [_getter(col) for col in cols]
+        bare_getters = [_getter(col, bare=True) for col in cols]
+        plain = [styles.cells[(col.align, False)] for col in cols]
+        marked = [styles.cells[(col.align, True)] for col in cols]
+        as_text = (styles.cells[("center", False)], styles.cells[("center", True)])  # words in date columns
+        dated = [col.align == "date" for col in cols]
+        # Columns whose text decides a row's height; merged ones are fitted after (_fit_merged).
+        measured = [(c, col.width, one_line_chars(col.width)) for c, col in enumerate(cols)]
+        measured = [m for m in measured if not dated[m[0]] and m[0] not in runs]
+        marks: dict[int, list[int]] = {}  # row -> its columns with a finding, in order
+        for r, c in sorted(placed):
+            marks.setdefault(r, []).append(c)
+        write_string, write_blank, write_number = ws.write_string, ws.write_blank, ws.write_number
+        set_row, merge = ws.set_row, ws.merge_range
+        heights: list[float] = []
+        for i, m in enumerate(self.rows):
+            r = first + i
+            values = [get(m) for get in (bare_getters if id(m) in issue_only else getters)]
+            n = 1
+            for c, width, short in measured:
+                v = values[c]
+                if v and (len(v) > short or "\n" in v):  # type: ignore[arg-type]
+                    k = lines(v, width)  # type: ignore[arg-type]
+                    if k > n:
+                        n = k
+            h = height(n)
+            heights.append(h)
+            set_row(r, h)  # before the row's cells: constant_memory writes a row out when the next begins
+            mark = marks.get(r, ())
+            for c, v in enumerate(values):
+                fmt = marked[c] if c in mark else plain[c]
+                if runs and c in runs:
+                    end = runs[c][i]
+                    if end < 0:  # covered by the merge above
+                        continue
+                    if end > 0:  # the merge's first row: its text, blanks under it
+                        merge(r, c, first + end, c, cut(v), fmt)  # type: ignore[arg-type]
+                        continue
+                if not v:
+                    write_blank(r, c, None, fmt)
+                elif not dated[c]:
+                    write_string(r, c, cut(v) if len(v) > _MAYBE_LONG else v, fmt)  # type: ignore[arg-type]
+                elif type(v) is str:  # 立行立改 / 长期坚持 / text that is no date: kept as written
+                    write_string(r, c, cut(v), as_text[c in mark])
+                else:  # the date's serial under the date format (dates after 1900-03-01)
+                    write_number(r, c, v.toordinal() - EXCEL_EPOCH_ORDINAL, fmt)  # type: ignore[union-attr]
+            for c in mark:  # notes too while the row is current (constant_memory)
+                _note(ws, r, c, placed[(r, c)])
+        return heights
+
+    def _fit_merged(self, ws: Worksheet, heights: list[float]) -> None:
+        """A merged cell needing more height than its rows have gets it on its last row.
+
+        Only in normal mode (runs exist only there), where rows may be sized in any order.
+        """
+        for c, span in self.runs.items():
+            col = self.cols[c]
+            for i, end in enumerate(span):
+                if end <= 0:
+                    continue
+                value = _value(self.rows[i], col)
+                need = height(lines(value, col.width)) if value else 0
+                have = sum(heights[i : end + 1])
+                if need > have:
+                    heights[end] = min(heights[end] + need - have, MAX_ROW_HEIGHT)
+                    ws.set_row(self.first + end, heights[end])
+
+
+def _getter(col: Column, bare: bool = False) -> Callable[[Measure], str | date]:
+    """A column's value of a measure: text, or a date for dated deadlines and completion dates."""
+    if col.is_extra:
+        header = col.header
+        return lambda m: m.extras.get(header, "")
+    if col.field == "deadline":  # a date when it is one; else 立行立改 / 长期坚持 / the text as written
+        return lambda m: m.deadline_date if m.deadline_date is not None else m.deadline
+    if col.field == "done_on":
+        return lambda m: m.done_on if m.done_on is not None else m.done_on_text
+    if col.field == "status":
+        if bare:  # an issue listed without a measure keeps its (blank) cell: a status would make
+            return lambda m: m.status_text  # it a measure row when read again
+        return lambda m: m.status if m.status is not None else m.status_text
+    return operator.attrgetter(col.field)
+
+
+def _value(m: Measure, col: Column) -> str:
+    value = _getter(col)(m)
+    return value if isinstance(value, str) else ""
+
+
+def _merge_runs(rows: list[Measure], cols: list[Column]) -> dict[int, list[int]]:
+    """Per merged column, per row: index of its run's last row (a run's first row), -1 (a row
+    covered by the merge above), 0 (not merged)."""
+    out: dict[int, list[int]] = {}
+    for c, col in enumerate(cols):
+        same = _CONTINUES.get(col.field)
+        if same is None:
+            continue
+        span = [0] * len(rows)
+        i = 0
+        while i < len(rows):
+            j = i
+            if getattr(rows[i], col.field):
+                while j + 1 < len(rows) and same(rows[i], rows[j + 1]):
+                    j += 1
+            if j > i:
+                span[i] = j
+                span[i + 1 : j + 1] = [-1] * (j - i)
+            i = j + 1
+        out[c] = span
+    return out
+
+
+# When a row continues the merged cell above it: same item (by key and by text, so the one
+# visible text is every row's text) — for 序号 only where the input had it merged or split.
+_CONTINUES: dict[str, Callable[[Measure, Measure], bool]] = {
+    "aspect": lambda a, b: (a.aspect_key, a.aspect) == (b.aspect_key, b.aspect),
+    "problem": lambda a, b: (
+        (a.aspect_key, a.problem_key, a.aspect, a.problem)
+        == (b.aspect_key, b.problem_key, b.aspect, b.problem)
+    ),
+    "issue": lambda a, b: (
+        (a.issue_id, a.aspect, a.problem, a.issue) == (b.issue_id, b.aspect, b.problem, b.issue)
+    ),
+    "seq": lambda a, b: (
+        (a.aspect_key, a.problem_key, a.seq) == (b.aspect_key, b.problem_key, b.seq)
+        and ("seq" in b.origins or b.part > 1)
+    ),
+}
+
+
+def _note(ws: Worksheet, r: int, c: int, found: list[Finding]) -> None:
+    """The findings on a cell as an Excel note."""
+    text: list[str] = []
+    for f in found:
+        text.append(f"【{SEVERITY_NAMES.get(f.severity, f.severity)}】{f.message}")
+        if f.hint:
+            text.append(f"建议：{f.hint}")
+    options = {"author": "ledgerkit", "x_scale": NOTE_SIZE[0] / 128, "y_scale": NOTE_SIZE[1] / 74}
+    ws.write_comment(r, c, cut("\n".join(text)), options)
+
+
+def _finding_column(ledger: Ledger, cols: list[Column], f: Finding, letter: str) -> int:
+    """The output column of a finding: its field, else its input column; 0 when unknown."""
+    fields = {col.field: c for c, col in enumerate(cols) if col.field}
+    extras = {col.header: c for c, col in enumerate(cols) if col.is_extra}
+    by_header = {h: k for k, h in STANDARD_HEADERS.items()}
+    name = by_header.get(f.field, f.field)
+    if name in fields:
+        return fields[name]
+    if f.field in extras:
+        return extras[f.field]
+    info = next((s for s in ledger.sheets if s.name == f.sheet), None)
+    if info is None:
+        return 0
+    for field, at in info.columns.items():
+        if at == letter and field in fields:
+            return fields[field]
+    return extras.get(info.headers.get(letter, ""), 0)
