@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -40,6 +40,7 @@ from .styles import (
 from .table import Column, finish_table, is_wide, ledger_columns, write_heading
 
 if TYPE_CHECKING:
+    from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
@@ -139,23 +140,25 @@ class LedgerSheet:
     def _write_rows(self, ws: Worksheet, styles: Styles, placed: Placed) -> list[float]:
         """Every measure row in order, with its notes; returns the row heights.
 
-        The hot loop of a large ledger: one library call per cell, everything else hoisted.
+        The hot loop of a large ledger: one library call per cell, everything else hoisted
+        (which columns are text, dates or merged, and their formats, are planned once; a row
+        with a finding gets its own plan).
         """
         cols, first, runs = self.cols, self.first, self.runs
         issue_only = {id(m) for m in self.ledger.issue_only_rows}
         getters = [_getter(col) for col in cols]
         bare_getters = [_getter(col, bare=True) for col in cols]
-        plain = [styles.cells[(col.align, False)] for col in cols]
-        marked = [styles.cells[(col.align, True)] for col in cols]
-        as_text = (styles.cells[("center", False)], styles.cells[("center", True)])  # words in date columns
-        dated = [col.align == "date" for col in cols]
         # Columns whose text decides a row's height; merged ones are fitted after (_fit_merged).
-        measured = [(c, col.width, one_line_chars(col.width)) for c, col in enumerate(cols)]
-        measured = [m for m in measured if not dated[m[0]] and m[0] not in runs]
+        measured = [
+            (c, col.width, one_line_chars(col.width))
+            for c, col in enumerate(cols)
+            if col.align != "date" and c not in runs
+        ]
+        plain = _plan(cols, styles, runs, ())
         marks: dict[int, list[int]] = {}  # row -> its columns with a finding, in order
         for r, c in sorted(placed):
             marks.setdefault(r, []).append(c)
-        write_string, write_blank, write_number = ws.write_string, ws.write_blank, ws.write_number
+        write_string, write_blank, write_number = _cell_writers(ws)
         set_row, merge = ws.set_row, ws.merge_range
         heights: list[float] = []
         for i, m in enumerate(self.rows):
@@ -171,26 +174,34 @@ class LedgerSheet:
             h = height(n)
             heights.append(h)
             set_row(r, h)  # before the row's cells: constant_memory writes a row out when the next begins
-            mark = marks.get(r, ())
-            for c, v in enumerate(values):
-                fmt = marked[c] if c in mark else plain[c]
-                if runs and c in runs:
-                    end = runs[c][i]
-                    if end < 0:  # covered by the merge above
-                        continue
-                    if end > 0:  # the merge's first row: its text, blanks under it
+            mark = marks.get(r)
+            for c, kind, fmt, other in plain if mark is None else _plan(cols, styles, runs, mark):
+                v = values[c]
+                if kind is _TEXT:
+                    if not v:
+                        write_blank(r, c, None, fmt)
+                    else:
+                        write_string(r, c, v if len(v) <= _MAYBE_LONG else cut(v), fmt)  # type: ignore[arg-type]
+                elif kind is _DATE:
+                    if type(v) is str:  # "" / 立行立改 / 长期坚持 / text that is no date: kept as written
+                        if v:
+                            write_string(r, c, cut(v), other)
+                        else:
+                            write_blank(r, c, None, fmt)
+                    else:  # the date's serial under the date format (dates after 1900-03-01)
+                        write_number(r, c, v.toordinal() - EXCEL_EPOCH_ORDINAL, fmt)  # type: ignore[union-attr]
+                else:  # a merged column: runs[c][i] > 0 starts a merge, < 0 is covered by one
+                    end = other[i]
+                    if end > 0:
                         merge(r, c, first + end, c, cut(v), fmt)  # type: ignore[arg-type]
-                        continue
-                if not v:
-                    write_blank(r, c, None, fmt)
-                elif not dated[c]:
-                    write_string(r, c, cut(v) if len(v) > _MAYBE_LONG else v, fmt)  # type: ignore[arg-type]
-                elif type(v) is str:  # 立行立改 / 长期坚持 / text that is no date: kept as written
-                    write_string(r, c, cut(v), as_text[c in mark])
-                else:  # the date's serial under the date format (dates after 1900-03-01)
-                    write_number(r, c, v.toordinal() - EXCEL_EPOCH_ORDINAL, fmt)  # type: ignore[union-attr]
-            for c in mark:  # notes too while the row is current (constant_memory)
-                _note(ws, r, c, placed[(r, c)])
+                    elif end == 0:
+                        if v:
+                            write_string(r, c, cut(v), fmt)  # type: ignore[arg-type]
+                        else:
+                            write_blank(r, c, None, fmt)
+            if mark is not None:  # notes too while the row is current (constant_memory)
+                for c in mark:
+                    _note(ws, r, c, placed[(r, c)])
         return heights
 
     def _fit_merged(self, ws: Worksheet, heights: list[float]) -> None:
@@ -209,6 +220,44 @@ class LedgerSheet:
                 if need > have:
                     heights[end] = min(heights[end] + need - have, MAX_ROW_HEIGHT)
                     ws.set_row(self.first + end, heights[end])
+
+
+_TEXT, _DATE, _MERGED = "text", "date", "merged"
+# (column, kind, format, other): for dates the format of a word there, for merged columns the runs
+_Step = tuple[int, str, "Format", object]
+
+
+def _plan(
+    cols: list[Column], styles: Styles, runs: dict[int, list[int]], marked: Iterable[int]
+) -> list[_Step]:
+    """How a row is written, column by column; ``marked``: its columns with a finding."""
+    marked = set(marked)
+    steps: list[_Step] = []
+    for c, col in enumerate(cols):
+        mark = c in marked
+        fmt = styles.cells[(col.align, mark)]
+        if c in runs:
+            steps.append((c, _MERGED, fmt, runs[c]))
+        elif col.align == "date":
+            steps.append((c, _DATE, fmt, styles.cells[("center", mark)]))
+        else:
+            steps.append((c, _TEXT, fmt, None))
+    return steps
+
+
+def _cell_writers(ws: Worksheet) -> tuple[Callable[..., int], Callable[..., int], Callable[..., int]]:
+    """write_string, write_blank, write_number for the hot loop.
+
+    The public methods go through a decorator that also takes "A1" cell names, a third of
+    their cost per cell (measured: bench/bench_workbook.py); the loop passes numbers only and
+    calls xlsxwriter's undecorated methods, which take the same arguments. Should a version of
+    xlsxwriter lack them, the public ones are used.
+    """
+    names = ("write_string", "write_blank", "write_number")
+    fast = [getattr(ws, "_" + name, None) for name in names]
+    if all(callable(f) for f in fast):
+        return fast[0], fast[1], fast[2]  # type: ignore[return-value]
+    return ws.write_string, ws.write_blank, ws.write_number
 
 
 def _getter(col: Column, bare: bool = False) -> Callable[[Measure], str | date]:
