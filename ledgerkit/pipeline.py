@@ -11,7 +11,7 @@ from .figures import Summary, summarise
 from .model import Finding, Ledger
 from .normalise import normalise
 from .read import read_workbook
-from .speed import gc_paused
+from .speed import gc_paused, preload
 from .validate import sort_findings, validate
 
 
@@ -56,6 +56,7 @@ def run(
     path = Path(path)
     as_of = as_of or date.today()
     config = config if config is not None else load_config(path, config_path)
+    preload("pandera.pandas")  # validation's, imported while the file is read
     ledger, notes = load(path)
     with gc_paused():
         findings = notes + validate(ledger, as_of)
