@@ -285,16 +285,22 @@ def _merge_runs(rows: list[Measure], cols: list[Column]) -> dict[int, list[int]]
     """Per merged column, per row: index of its run's last row (a run's first row), -1 (a row
     covered by the merge above), 0 (not merged)."""
     out: dict[int, list[int]] = {}
+    n = len(rows)
     for c, col in enumerate(cols):
-        same = _CONTINUES.get(col.field)
-        if same is None:
+        key = _RUN_KEY.get(col.field)
+        if key is None:
             continue
-        span = [0] * len(rows)
+        keys = [key(m) for m in rows]  # once per row, compared with the row above
+        filled = [bool(v) for v in map(operator.attrgetter(col.field), rows)]
+        joins = _JOINS.get(col.field)
+        may_join = [joins(m) for m in rows] if joins else [True] * n
+        span = [0] * n
         i = 0
-        while i < len(rows):
+        while i < n:
             j = i
-            if getattr(rows[i], col.field):
-                while j + 1 < len(rows) and same(rows[i], rows[j + 1]):
+            if filled[i]:
+                k = keys[i]
+                while j + 1 < n and may_join[j + 1] and keys[j + 1] == k:
                     j += 1
             if j > i:
                 span[i] = j
@@ -304,22 +310,16 @@ def _merge_runs(rows: list[Measure], cols: list[Column]) -> dict[int, list[int]]
     return out
 
 
-# When a row continues the merged cell above it: same item (by key and by text, so the one
-# visible text is every row's text) — for 序号 only where the input had it merged or split.
-_CONTINUES: dict[str, Callable[[Measure, Measure], bool]] = {
-    "aspect": lambda a, b: (a.aspect_key, a.aspect) == (b.aspect_key, b.aspect),
-    "problem": lambda a, b: (
-        (a.aspect_key, a.problem_key, a.aspect, a.problem)
-        == (b.aspect_key, b.problem_key, b.aspect, b.problem)
-    ),
-    "issue": lambda a, b: (
-        (a.issue_id, a.aspect, a.problem, a.issue) == (b.issue_id, b.aspect, b.problem, b.issue)
-    ),
-    "seq": lambda a, b: (
-        (a.aspect_key, a.problem_key, a.seq) == (b.aspect_key, b.problem_key, b.seq)
-        and ("seq" in b.origins or b.part > 1)
-    ),
+# A row continues the merged cell above it when it has the same item (by key and by text, so
+# the one visible text is every row's text) — for 序号 only where the input had it merged or
+# split (_JOINS).
+_RUN_KEY: dict[str, Callable[[Measure], tuple[object, ...]]] = {
+    "aspect": lambda m: (m.aspect_key, m.aspect),
+    "problem": lambda m: (m.aspect_key, m.problem_key, m.aspect, m.problem),
+    "issue": lambda m: (m.issue_id, m.aspect, m.problem, m.issue),
+    "seq": lambda m: (m.aspect_key, m.problem_key, m.seq),
 }
+_JOINS: dict[str, Callable[[Measure], bool]] = {"seq": lambda m: "seq" in m.origins or m.part > 1}
 
 
 def _note(ws: Worksheet, r: int, c: int, found: list[Finding]) -> None:
