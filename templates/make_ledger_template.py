@@ -1,6 +1,7 @@
 """Regenerate templates/台账模板.xlsx, the blank ledger ``ledgerkit init`` copies.
 
-Run from the repository root after changing the columns or 填报说明 in ledgerkit/workbook.py:
+Run from the repository root after changing the columns (ledgerkit/workbook/table.py) or 填报说明
+(ledgerkit/workbook/template.py):
 
     python templates/make_ledger_template.py
 
