@@ -95,8 +95,8 @@ def raw_write(rows: list[list[object]], out: Path) -> None:
 
 def to_ledger(path: Path, rows: list[list[object]]):
     """The input as the reader would give it, built directly (this times the writer, not the reader)."""
-    from ledgerkit.model import Ledger, Measure, SheetInfo
     from ledgerkit.formats import cn_date as format_date
+    from ledgerkit.model import Ledger, Measure, SheetInfo
     from ledgerkit.text import canonical_status, fold
 
     fields = ["seq", "aspect", "problem", "issue", "measure", "leader", "department", "owner", "deadline",
