@@ -1,3 +1,5 @@
+"""``python -m ledgerkit``: the same as the ``ledgerkit`` command."""
+
 from .cli import main
 
 main()
