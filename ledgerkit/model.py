@@ -165,6 +165,7 @@ OTHER_KINDS: dict[str, str] = {
     "example": "示例行",
     "table": "另一张表",
     "sheet": "说明工作表",
+    "version": "旧版本",  # every row of a sheet superseded by a newer version of the ledger
 }
 
 

@@ -936,7 +936,10 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
         raise UnreadableError(_no_header_message(raw))
     ledger_sheets, instructions = _without_instructions(ledger_sheets)
     notes: list[Finding] = [findings.make("instructions-sheet", s.name, "") for s in instructions]
-    ledger_sheets, version_notes = versions.pick_sheets(ledger_sheets)
+    picked, version_notes = versions.pick_sheets(ledger_sheets)
+    # old versions are not counted, but nothing the office wrote is lost: kept under 其他内容
+    superseded = [s for s, _h in ledger_sheets if not any(s is k for k, _h2 in picked)]
+    ledger_sheets = picked
     notes.extend(version_notes)
     own_output = versions.written_by_us([s.name for s in raw.sheets])
     for sheet, header in ledger_sheets:
@@ -947,6 +950,8 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
         ledger.other_rows.extend(_restore_other_rows(sheet))
     for sheet in instructions:
         ledger.other_rows.extend(_sheet_rows(sheet))
+    for sheet in superseded:
+        ledger.other_rows.extend(_sheet_rows(sheet, "version"))
     sheet_as_aspect = len(ledger_sheets) > 1 and all("aspect" not in h.columns for _s, h in ledger_sheets)
     issue_rows: list[Measure] = []
     for sheet, header in ledger_sheets:
@@ -992,8 +997,9 @@ def _without_instructions(
     return kept, [s for s, _h in sheets if _INSTRUCTIONS.search(fold(s.name))]
 
 
-def _sheet_rows(sheet: RawSheet) -> list[OtherRow]:
-    return [OtherRow(sheet.name, r + 1, cells, "sheet") for r, row in enumerate(sheet.rows) if (cells := _texts(row))]
+def _sheet_rows(sheet: RawSheet, kind: str = "sheet") -> list[OtherRow]:
+    """Every non-empty row of a sheet not counted as a whole (instructions, an old version)."""
+    return [OtherRow(sheet.name, r + 1, cells, kind) for r, row in enumerate(sheet.rows) if (cells := _texts(row))]
 
 
 def _texts(row: list[object]) -> list[str]:

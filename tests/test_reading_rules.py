@@ -326,6 +326,43 @@ def test_parts_of_one_ledger_on_several_sheets_still_combine(tmp_path):
     assert _notes(result, "sheet") == []
 
 
+def test_rows_of_an_old_version_survive_into_the_cleaned_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    from ledgerkit.model import OTHER_HEADERS, OTHER_SHEET
+    from ledgerkit.text import clean
+
+    old = [["巡察整改台账（11月）"], *_version(1)]  # a title row, and cells of every type
+    old[2] += ["旧备注", None, 7]  # extra cells right of the table, one column left blank
+    old[3][11] = datetime(2025, 1, 15)
+    old.append(["填报人：张三", None, "联系电话：1234"])
+    path = _workbook(tmp_path / "t.xlsx", {"12月": _version(3), "11月": old}, hidden_sheets=["11月"])
+    first = run(path, AS_OF)
+    assert (first.summary.measures, first.summary.measures_done) == (4, 3)  # the old one not counted
+    out = _write_cleaned(first, tmp_path / "out.xlsx")
+
+    ws = load_workbook(out, read_only=True)[OTHER_SHEET]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert tuple(rows[0][: len(OTHER_HEADERS)]) == OTHER_HEADERS
+    kept = {int(r[1]): r[len(OTHER_HEADERS) :] for r in rows[1:] if r[0] == "11月" and r[2] == "旧版本"}
+    source = load_workbook(path, read_only=True)["11月"]
+    cells = 0
+    for r, row in enumerate(source.iter_rows(values_only=True), start=1):
+        for c, value in enumerate(row):
+            if clean(value):
+                cells += 1
+                assert r in kept and c < len(kept[r]), (r, c, value)
+                expected = value.date().isoformat() if isinstance(value, datetime) else clean(value)
+                assert clean(kept[r][c]) == expected, (r, c, value, kept[r][c])
+    assert cells > 50 and len(kept) == len(old)
+
+    second = run(out, AS_OF)  # the cleaned workbook reads back with the same figures and rows
+    assert (second.summary.measures, second.summary.measures_done) == (4, 3)
+    assert [m.canonical() for m in second.ledger.measures] == [m.canonical() for m in first.ledger.measures]
+    assert second.ledger.other_rows == first.ledger.other_rows
+    assert second.errors == []
+
+
 def _two_status_columns(first: str, second: str) -> list[list[object]]:
     """build.HEADER with two status columns: K ``first`` (old values), L ``second`` (new)."""
     header = [*HEADER[:10], first, second, HEADER[11]]
