@@ -405,8 +405,8 @@ def test_summary_sheet(written):
     assert pairs["整改完成率（按具体问题）"] == pytest.approx(0.2)
     for title in ("二、按方面统计", "四、按责任科室统计", "五、按责任领导统计"):
         assert title in texts
-    assert any(str(t).startswith("六、逾期未完成的整改措施（2项）") for t in texts)
-    assert any(str(t).startswith("七、14天内到期的整改措施（1项）") for t in texts)
+    assert any(str(t).startswith("七、逾期未完成的整改措施（2项）") for t in texts)
+    assert any(str(t).startswith("八、14天内到期的整改措施（1项）") for t in texts)
     # never mistaken for a ledger: no row names 整改措施, 具体问题 and 完成情况 together
     for row in ws.iter_rows(values_only=True):
         words = {str(v) for v in row if v}
@@ -417,6 +417,47 @@ def test_summary_sheet(written):
         kinds = {n: zf.read(n) for n in charts}
         assert any(b"<c:barChart>" in x and b'<c:barDir val="bar"/>' in x for x in kinds.values())
         assert any(b'<c:barDir val="col"/>' in x for x in kinds.values())
+
+
+def _summary_rows(path: Path) -> list[tuple[object, ...]]:
+    ws = openpyxl.load_workbook(path)[SUMMARY_SHEET]
+    return [tuple(v for v in row if v is not None) for row in ws.iter_rows(values_only=True)]
+
+
+def test_summary_sheet_lists_the_rules_made_and_revised(tmp_path):
+    from build import HEADER, measure_row, write_xlsx
+
+    from ledgerkit.pipeline import run
+
+    rows = [HEADER, *(measure_row(i, "方面甲", "问题甲", f"问题{i}", f"措施{i}") for i in range(1, 4))]
+    rows[1][9] = "已制定《公务接待管理办法》并印发执行。"
+    rows[3][9] = "修订《财务报销制度》，学习了《条例》。"  # 学习了《》 is no rule
+    result = run(write_xlsx(tmp_path / "台账.xlsx", rows), AS_OF)
+    out = write_workbook(result.ledger, result.summary, result.findings, tmp_path / "o.xlsx")
+    got = _summary_rows(out)
+    at = got.index(("六、制度建设",))
+    assert got[at + 1] == ("制定制度1项、修订制度1项（据整改进展中《》所列制度名称统计，请核对）。",)
+    assert got[at + 2] == ("序号", "制度名称", "原台账位置", "制定/修订")
+    assert got[at + 3 : at + 5] == [
+        (1, "《公务接待管理办法》", "整改台账 J2", "制定"),
+        (2, "《财务报销制度》", "整改台账 J4", "修订"),
+    ]
+    assert got[at + 6][0].startswith("七、逾期未完成")
+    again = run(out, AS_OF)  # the sheet is never read as a ledger: the same figures come back
+    assert (again.summary.measures, again.summary.rules.made, again.summary.rules.revised) == (3, 1, 1)
+
+
+def test_summary_sheet_without_rules_says_none(tmp_path):
+    from build import HEADER, measure_row, write_xlsx
+
+    from ledgerkit.pipeline import run
+
+    rows = [HEADER, *(measure_row(i, "方面甲", "问题甲", f"问题{i}", f"措施{i}") for i in range(1, 3))]
+    result = run(write_xlsx(tmp_path / "台账.xlsx", rows), AS_OF)
+    got = _summary_rows(write_workbook(result.ledger, result.summary, result.findings, tmp_path / "o.xlsx"))
+    at = got.index(("六、制度建设",))
+    assert got[at + 1][0].startswith("无（") and got[at + 3][0].startswith("七、")
+    assert ("序号", "制度名称", "原台账位置", "制定/修订") not in got
 
 
 def test_never_overwrites_the_input(tmp_path):

@@ -1,5 +1,5 @@
-"""The 汇总 sheet: the key figures, tables by aspect, status, department and leader, the overdue
-and due-soon measures, and two charts of the tables.
+"""The 汇总 sheet: the key figures, tables by aspect, status, department and leader, the rules
+made and revised (制度建设), the overdue and due-soon measures, and two charts of the tables.
 
 Every figure comes from the Summary (ledgerkit.figures); every rate is a number under a 0.0%
 format, its value from formats.percent_value, so it shows what the notice says.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import formats
-from ..figures import DUE_SOON_DAYS, DueItem, Group, Summary
+from ..figures import DUE_SOON_DAYS, DueItem, Group, Summary, rules_column, rules_rows
 from ..model import STATUSES, Ledger
 from .styles import (
     FONT,
@@ -68,10 +68,11 @@ def write_summary_sheet(wb: Workbook, styles: Styles, ledger: Ledger, summary: S
     statuses = _status_table(w, summary)
     _owner_table(w, "四、按责任科室统计", "责任科室", summary.by_department)
     _owner_table(w, "五、按责任领导统计", "责任领导", summary.by_leader)
-    _due_table(w, f"六、逾期未完成的整改措施（{len(summary.overdue)}项）", summary.overdue, overdue=True)
+    _rules_table(w, "六、制度建设", ledger, summary)
+    _due_table(w, f"七、逾期未完成的整改措施（{len(summary.overdue)}项）", summary.overdue, overdue=True)
     _due_table(
         w,
-        f"七、{DUE_SOON_DAYS}天内到期的整改措施（{len(summary.due_soon)}项）",
+        f"八、{DUE_SOON_DAYS}天内到期的整改措施（{len(summary.due_soon)}项）",
         summary.due_soon,
         overdue=False,
     )
@@ -223,6 +224,24 @@ def _owner_table(w: _Cursor, title: str, name: str, groups: list[Group]) -> None
                 _rate(g.measures_done, g.measures),
             )
         )
+    w.row += 1
+
+
+def _rules_table(w: _Cursor, title: str, ledger: Ledger, s: Summary) -> None:
+    """The rules made and revised, each with the input cell that names it. Detected in progress
+    texts they are a reading of free text, so the sheet asks for a check, as the notice does."""
+    w.section(title)
+    rows = rules_rows(s)
+    column = rules_column(ledger) if s.rules.source == "column" else None
+    if not rows:
+        w.line(f"无（台账“{column}”列未填写）" if column else "无（整改进展中未见“制定《…》”“修订《…》”等写法）")
+        w.row += 1
+        return
+    where = f"据台账“{column}”列统计" if column else "据整改进展中《》所列制度名称统计，请核对"
+    w.line(f"制定制度{s.rules.made}项、修订制度{s.rules.revised}项（{where}）。")
+    w.header(("序号", "制度名称", "原台账位置", "制定/修订"))  # the place in the wider column: one line
+    for k, (kind, name, sheet, cell) in enumerate(rows, start=1):
+        w.values((k, name, f"{sheet} {cell}".strip(), kind))
     w.row += 1
 
 
