@@ -8,8 +8,9 @@ Written with xlsxwriter, every sheet top to bottom, so that above ``STREAM_MEASU
 stream to disk (``constant_memory``) instead of being held. Text goes in with ``write_string``:
 a ledger cell starting with "=" stays text. Values only; the colours are conditional formats keyed
 to the as-of date of the figures (not TODAY()), so they agree with the lists whenever it is opened.
-The look is the cleaned workbook's (宋体, the header fill, the red / amber / green of overdue / due
-soon / done): see :class:`Styles`.
+The look is the cleaned workbook's: its formats (宋体, the header fill, the red / amber / green of
+overdue / due soon / done), row heights, cell limit and print setup, from ``workbook.styles``, and
+its widths of the standard columns, from ``workbook.table``.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from typing import TYPE_CHECKING, Any
 from . import formats
 from .atomic import atomic_path
 from .combine_model import Combined, UnitFigures
-from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS
 from .model import DONE, STANDARD_HEADERS, Measure, col_letter
 from .speed import gc_paused
 from .validate import EXCEL_CELL_LIMIT
+from .workbook import unwritable
+from .workbook.styles import FONT, Styles, cut, height, lines, one_line_chars, print_setup
+from .workbook.table import WIDTHS
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -41,48 +44,10 @@ MEASURES_SHEET = "全部措施"
 UNREADABLE_SHEET = "未能读取"
 TITLE = "巡察整改进展汇总"
 
-FONT = "宋体"
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
-LINE_HEIGHT = 13.5  # points per line of 10-point 宋体 in Excel
-MAX_ROW_HEIGHT = 409.0
-# The cleaned workbook's column widths for the standard columns of 全部措施.
-WIDTHS: dict[str, float] = {
-    "seq": 6, "aspect": 16, "problem": 16, "issue": 18, "description": 26, "measure": 34,
-    "leader": 9, "department": 11, "owner": 10, "deadline": 15, "kind": 9, "progress": 34,
-    "status": 11, "done_on": 15, "evidence": 16, "remarks": 10,
-}  # fmt: skip
 # Above this many measures in all, the workbook streams its rows to disk (constant_memory).
 # Measured on 200 ledgers of 136 measures: held in memory, the writing takes 3.5 s of CPU and
 # +63 MB; streamed, 5.7 s (strings escaped into every cell instead of once into a shared table).
 STREAM_MEASURES = 50_000
-_BASE = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
-
-
-class Styles:
-    """The cleaned workbook's formats, by the same names (``workbook.Styles``).
-
-    Its own copy while ledgerkit/workbook.py is split into a package on xlsxwriter: the one on
-    main is still built for rvgsrust-xlsxwriter, whose formats an xlsxwriter workbook cannot take.
-    """
-
-    def __init__(self, wb: Workbook) -> None:
-        font = {"font_name": FONT}
-        self.title = wb.add_format(
-            {**font, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
-        )
-        self.subtitle = wb.add_format({**font, "font_size": 11, "valign": "vcenter"})
-        self.section = wb.add_format({**font, "font_size": 12, "bold": True, "valign": "vcenter"})
-        self.header = wb.add_format({**_BASE, "bold": True, "align": "center", "bg_color": "#DDEBF7"})
-        self.cells: dict[tuple[str, bool], Format] = {
-            ("left", False): wb.add_format({**_BASE, "align": "left"}),
-            ("center", False): wb.add_format({**_BASE, "align": "center"}),
-            ("date", False): wb.add_format({**_BASE, "align": "center", "num_format": DATE_FORMAT}),
-        }
-        self.number = wb.add_format({**_BASE, "align": "center"})
-        self.percent = wb.add_format({**_BASE, "align": "center", "num_format": "0.0%"})
-        self.overdue = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.due_soon = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
-        self.done = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
 
 
 def write_combined_workbook(combined: Combined, target: Path) -> Path:
@@ -102,12 +67,8 @@ def write_combined_workbook(combined: Combined, target: Path) -> Path:
             _measures_sheet(wb, styles, combined)
             _unreadable_sheet(wb, styles, combined)
             wb.close()
-    except (PermissionError, FileCreateError):
-        raise LedgerkitError(
-            f"无法写入“{target.name}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。"
-        ) from None
-    except OSError as exc:
-        raise LedgerkitError(f"无法写入“{target}”：{exc.strerror or exc}。请检查输出文件夹。") from None
+    except (FileCreateError, OSError) as exc:  # the cleaned workbook's sentences: open, full, ...
+        raise unwritable(target, exc) from None
     return target
 
 
@@ -121,21 +82,8 @@ class Col:
     align: str  # "left" | "center" | "date" | "number" | "percent"
 
 
-def _fit(text: str) -> str:
-    """Excel holds at most 32,767 characters in a cell."""
-    return text if len(text) <= EXCEL_CELL_LIMIT else text[:EXCEL_CELL_LIMIT]
-
-
-def _lines(text: str, width: float) -> int:
-    """Lines a wrapped cell takes in a column ``width`` wide (CJK two units, ASCII one: from the
-    UTF-8 length, 3 bytes and 1 byte, as the cleaned workbook estimates them)."""
-    per_line = 2 * max(width - 0.5, 1.0)
-    return sum(max(1, -int(-(len(p.encode()) + len(p)) // per_line)) for p in text.split("\n"))
-
-
-def _set_lines(ws: Worksheet, r: int, lines: int) -> None:
-    """An explicit height: LibreOffice and printing do not size wrapped rows by themselves."""
-    ws.set_row(r, min(max(LINE_HEIGHT * lines + 4, 16.5), MAX_ROW_HEIGHT))
+def _set_lines(ws: Worksheet, r: int, n_lines: int) -> None:
+    ws.set_row(r, height(n_lines))
 
 
 def _fmt(styles: Styles, align: str) -> Format:
@@ -149,7 +97,7 @@ def _fmt(styles: Styles, align: str) -> Format:
 def _put(ws: Worksheet, r: int, c: int, value: object, fmt: Format) -> None:
     """One cell by its type; text always as text."""
     if isinstance(value, str):
-        ws.write_string(r, c, _fit(value), fmt)
+        ws.write_string(r, c, cut(value), fmt)
     elif isinstance(value, date):
         ws.write_datetime(r, c, value, fmt)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -174,13 +122,13 @@ def _heading(ws: Worksheet, styles: Styles, cols: list[Col], title: str, line: s
 def _write_values(ws: Worksheet, styles: Styles, r: int, cols: list[Col], values: Iterable[object]) -> None:
     """A row of a small table, its height from its longest text."""
     values = list(values)
-    lines = [
-        _lines(v, col.width)
+    n = [
+        lines(v, col.width)
         for col, v in zip(cols, values, strict=True)
-        if isinstance(v, str) and (len(v) > (col.width - 0.5) * 0.4 or "\n" in v)  # else one line
+        if isinstance(v, str) and (len(v) > one_line_chars(col.width) or "\n" in v)  # else one line
     ]
-    if max(lines, default=1) > 1:
-        _set_lines(ws, r, max(lines))
+    if max(n, default=1) > 1:
+        _set_lines(ws, r, max(n))
     for c, (col, value) in enumerate(zip(cols, values, strict=True)):
         if isinstance(value, str) and col.align in ("date", "number", "percent"):
             _put(ws, r, c, value, styles.cells[("center", False)])  # 合计's blanks, 填报时间 as written
@@ -201,20 +149,20 @@ class _Rows:
             words if col.align == "date" else f for col, f in zip(cols, self.formats, strict=True)
         ]
         self.sized = [
-            (c, col.width, int(2 * (col.width - 0.5) / 5))
+            (c, col.width, one_line_chars(col.width))
             for c, col in enumerate(cols)
             if col.align == "left"
         ]
 
     def write(self, r: int, values: list[Any]) -> None:
         ws = self.ws
-        lines = 1
+        n = 1
         for c, width, short in self.sized:
             v = values[c]
             if len(v) > short or "\n" in v:
-                lines = max(lines, _lines(v, width))
-        if lines > 1:
-            _set_lines(ws, r, lines)
+                n = max(n, lines(v, width))
+        if n > 1:
+            _set_lines(ws, r, n)
         for c, value in enumerate(values):
             kind = type(value)
             if kind is str:
@@ -235,10 +183,7 @@ def _print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None
     if landscape:
         ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    ws.set_margins(0.4, 0.4, 0.6, 0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    print_setup(ws, header_row, margins=(0.4, 0.4, 0.6, 0.6))
     ws.center_horizontally()
 
 

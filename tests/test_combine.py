@@ -8,6 +8,7 @@ the samples' truth files and against ``summary --json`` of each counted file.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -595,3 +596,26 @@ def test_an_output_that_cannot_be_written_is_one_sentence(tmp_path):
     with pytest.raises(LedgerkitError, match="无法保存汇总报告"):
         combine_folder(folder, out, AS_OF)
     assert not [p for p in out.iterdir() if p.name.startswith(".~ledgerkit-")]  # no temporaries left
+
+
+@pytest.mark.parametrize(
+    ("error", "sentence"),
+    [
+        (PermissionError(errno.EACCES, "Permission denied"), "文件可能正在 Excel 或 WPS 中打开"),
+        (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间不足"),
+    ],
+)
+def test_workbook_write_errors_are_the_cleaned_workbooks_sentences(tmp_path, monkeypatch, error, sentence):
+    """What xlsxwriter meets at close (wrapped in FileCreateError) is said as for the cleaned
+    workbook: a full disk is not "open in Excel"; no temporary file is left."""
+    from xlsxwriter.exceptions import FileCreateError
+    from xlsxwriter.workbook import Workbook
+
+    def failing_close(self):
+        raise FileCreateError(error)
+
+    folder = _formula_folder(tmp_path)
+    monkeypatch.setattr(Workbook, "close", failing_close)
+    with pytest.raises(LedgerkitError, match=sentence):
+        combine_folder(folder, tmp_path / "out", AS_OF)
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".~ledgerkit-")]

@@ -71,6 +71,7 @@ __all__ = [
     "LedgerSheet",
     "ledger_columns",
     "ledger_rows",
+    "unwritable",
     "workbook_filename",
     "write_blank_template",
     "write_workbook",
@@ -130,18 +131,19 @@ def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], ou
             wb.close()
     except LedgerkitError:
         raise
-    except FileCreateError as exc:  # close: xlsxwriter wraps the OSError it met
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
-        raise _unwritable(out_path, cause) from None
-    except OSError as exc:  # the temporary files (ours, or the rows streamed), the final rename
-        raise _unwritable(out_path, exc) from None
+    # OSError: the temporary files (ours, or the rows streamed), the final rename
+    except (FileCreateError, OSError) as exc:
+        raise unwritable(out_path, exc) from None
     except XlsxWriterException as exc:
         raise LedgerkitError(f"无法写入“{out_path.name}”：{exc}。请检查输出文件夹。") from None
     return out_path
 
 
-def _unwritable(out_path: Path, exc: OSError) -> LedgerkitError:
-    """The sentence for a workbook that could not be written."""
+def unwritable(out_path: Path, exc: Exception) -> LedgerkitError:
+    """The sentence for a workbook that could not be written (this one or combine's), from the
+    OSError met, or the FileCreateError xlsxwriter wraps it in at close."""
+    if not isinstance(exc, OSError):
+        exc = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
     name = out_path.name
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
         return LedgerkitError(
