@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from . import formats
-from .atomic import atomic_path
 from .combine_model import WORKBOOK_NAME, Combined
 from .config import TEMPLATES_DIR
-from .errors import LedgerkitError
 from .figures import DUE_SOON_DAYS
 from .model import Measure
 
@@ -34,17 +32,10 @@ _H1_NUMBERS = "一二三四五"
 
 def write_combined_report(combined: Combined, target: Path) -> Path:
     """Write the report atomically; one sentence if the file is open in Word or cannot be written."""
+    from .docx_render import save_word
+
     doc = build_report(combined)
-    try:
-        with atomic_path(target) as tmp:
-            doc.save(str(tmp))
-    except PermissionError:
-        raise LedgerkitError(
-            f"无法保存汇总报告“{target.name}”：文件可能正在 Word 中打开，请关闭后重试。"
-        ) from None
-    except OSError as exc:
-        raise LedgerkitError(f"无法保存汇总报告“{target}”：{exc.strerror or exc}。") from None
-    return target
+    return save_word(target, "汇总报告", lambda tmp: doc.save(str(tmp)))
 
 
 def build_report(combined: Combined) -> Any:

@@ -10,7 +10,7 @@ Values follow GB/T 9704-2012 《党政机关公文格式》.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from .atomic import atomic_path
+from .errors import LedgerkitError
 from .notice_model import Notice, Span, text_width
 
 if TYPE_CHECKING:
@@ -386,6 +388,21 @@ class _Appender:
         if text:
             paragraph.add_run(text)
         return paragraph
+
+
+def save_word(target: Path, what: str, write: Callable[[Path], None]) -> Path:
+    """Write a Word file atomically with ``write(tmp_path)``; one sentence naming ``what`` when
+    it cannot be saved (open in Word, a full disk, no permission)."""
+    try:
+        with atomic_path(target) as tmp:
+            write(tmp)
+    except PermissionError:
+        raise LedgerkitError(
+            f"无法保存{what}“{target.name}”：文件可能正在 Word 中打开，请关闭后重试。"
+        ) from None
+    except OSError as exc:
+        raise LedgerkitError(f"无法保存{what}“{target}”：{exc.strerror or exc}。") from None
+    return target
 
 
 def render(notice: Notice, template: Path | None, target: Path) -> None:

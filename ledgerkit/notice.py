@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import atomic_path
 from .config import Config
 from .errors import LedgerkitError
 from .figures import Summary
@@ -85,18 +84,9 @@ def save_notice(notice: Notice, config: Config, summary: Summary, out_dir: Path)
     Separate from building so a report can gather the notice's findings before it writes the
     workbook, and render the notice after."""
     target = Path(out_dir) / notice_filename(config.get("unit", "name") or summary.unit)
-    from .docx_render import render  # python-docx only when a notice is written
+    from .docx_render import render, save_word  # python-docx only when a notice is written
 
-    try:
-        with atomic_path(target) as tmp:
-            render(notice, template_path(config), tmp)
-    except PermissionError:
-        raise LedgerkitError(
-            f"无法保存通报草稿“{target.name}”：文件可能正在 Word 中打开，请关闭后重试。"
-        ) from None
-    except OSError as exc:
-        raise LedgerkitError(f"无法保存通报草稿“{target}”：{exc.strerror or exc}。") from None
-    return target
+    return save_word(target, "通报草稿", lambda tmp: render(notice, template_path(config), tmp))
 
 
 def _refuse_unfinished(notice: Notice, final: bool) -> None:
