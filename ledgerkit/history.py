@@ -62,6 +62,13 @@ class History:
         path = self.folder / str(entry.get("file", ""))
         return path if path.is_file() else None
 
+    def source_of(self, key: str, file_name: str) -> str:
+        """The input file name a remembered copy was made from (for the log)."""
+        for entry in (self.ledgers.get(key) or {}).values():
+            if entry and entry.get("file") == file_name:
+                return str(entry.get("source") or file_name)
+        return file_name
+
     def remember(self, key: str, digest: str, source: str, workbook: Path) -> list[Path]:
         """Keep a copy of ``workbook`` as the ledger's latest version (in the index, not yet
         saved). Returns the copies no longer referenced: delete them once the index is saved.
