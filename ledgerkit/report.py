@@ -252,7 +252,10 @@ def _changes_since(
     try:
         return _compare_with(old, result), ""
     except LedgerkitError as exc:  # a remembered copy spoilt: the new version is still reported
-        return None, f"上次的版本“{old.name}”无法读取（{exc.message.rstrip('。')}），本次不含变化对照。"
+        why = exc.message.rstrip("。")
+    except Exception as exc:  # ours, not the user's: it must not cost the new version its report
+        why = f"内部错误 {type(exc).__name__}: {exc}"
+    return None, f"上次的版本“{old.name}”无法读取（{why}），本次不含变化对照。"
 
 
 def _compare_with(old_path: Path, result: Result) -> Comparison:

@@ -240,3 +240,26 @@ def test_watch_remembers_across_a_restart_and_mails_the_red_flags(pair, tmp_path
     assert (slots["previous"]["source"], slots["current"]["source"]) == ("第1周.xlsx", "第2周.xlsx")
     kept = sorted(p.name for p in (outbox / HISTORY_DIR).iterdir())
     assert kept == sorted([slots["previous"]["file"], slots["current"]["file"]])
+
+
+def test_a_spoilt_remembered_copy_costs_only_the_comparison(pair, tmp_path) -> None:
+    """In process, as test_watch's mid-run tests: v1, its copy spoilt, v2 still reported."""
+    from ledgerkit.watch import Watcher
+
+    old, new = pair
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    inbox.mkdir()
+    watcher = Watcher(inbox, outbox)
+    for source, name in ((old, "第1周.xlsx"), (new, "第2周.xlsx")):
+        shutil.copy(source, inbox / name)
+        if name == "第2周.xlsx":
+            for copy in (outbox / HISTORY_DIR).iterdir():
+                copy.write_bytes(b"spoilt")
+        assert watcher.process(inbox / name) is True
+    lines = log_lines(outbox, "第2周.xlsx")
+    assert any(x.startswith("第2周.xlsx：上次的版本“") and x.endswith("本次不含变化对照。") for x in lines)
+    assert lines[-1].startswith("完成 第2周.xlsx")
+    assert "变化" not in load_workbook(outbox / "第2周" / "第2周（清洗）.xlsx", read_only=True).sheetnames
+    # v2 is remembered all the same: a third version is compared with it.
+    (slots,) = watcher.state.ledgers.values()
+    assert slots["current"]["source"] == "第2周.xlsx"

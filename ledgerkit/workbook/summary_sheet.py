@@ -180,8 +180,16 @@ def _changes_block(w: _Cursor, c: Comparison) -> None:
     w.text(summary_line(c))
     w.text(f"上次：{Path(c.old.file).name}，{formats.cn_date(c.old.as_of)}（日期取自{c.old.as_of_from}）")
     w.header(("序号", "指标", "上次", "本次", "变化"))
+    center = w.styles.cells[("center", False)]
     for k, (label, before, after, delta) in enumerate(figure_rows(c), start=1):
-        w.values((k, label, before, after, delta))
+        w.values((k, label))
+        w.row -= 1
+        for col, value in ((2, before), (3, after), (4, delta)):  # rates as the notice words them
+            if isinstance(value, str):
+                w.ws.write_string(w.row, col, value, center)
+            else:
+                w.ws.write_number(w.row, col, value, w.styles.number)
+        w.row += 1
     flags = red_flag_lines(c)
     w.text(flags[0] if flags else "没有需要关注的变化（删除、整改时限推后、由已完成改为未完成、完成时间早于上次台账日期）。")
     w.text(f"每条变化见“{CHANGES_SHEET}”工作表。")
