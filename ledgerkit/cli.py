@@ -162,9 +162,7 @@ def report(
 ) -> None:
     from .commands import report_command
 
-    sys.exit(
-        report_command(path, out, parse_as_of(as_of), config, no_notice, as_json, list(mail_to), since)
-    )
+    sys.exit(report_command(path, out, parse_as_of(as_of), config, no_notice, as_json, list(mail_to), since))
 
 
 @app.command(

@@ -86,9 +86,7 @@ class History:
         return self._unreferenced()
 
     def _unreferenced(self) -> list[Path]:
-        kept = {
-            e.get("file") for slots in self.ledgers.values() for e in (slots or {}).values() if e
-        }
+        kept = {e.get("file") for slots in self.ledgers.values() for e in (slots or {}).values() if e}
         if not self.folder.is_dir():
             return []
         return [p for p in self.folder.glob("*.xlsx") if p.name not in kept and not is_temporary(p)]

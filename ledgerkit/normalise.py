@@ -1023,9 +1023,9 @@ def _is_changes_sheet(sheet: RawSheet) -> bool:
     """The 变化 sheet of a cleaned workbook (changes since the last version): its header names
     方面, 具体问题 and 整改措施, but its rows are changes computed from two ledgers, not the
     ledger. Dropped when read back; the next report with --since writes it anew."""
-    return sheet.name == CHANGES_SHEET and bool(sheet.rows) and bool(sheet.rows[0]) and (
-        clean(sheet.rows[0][0]) == CHANGES_SHEET
-    )
+    if sheet.name != CHANGES_SHEET or not sheet.rows or not sheet.rows[0]:
+        return False
+    return clean(sheet.rows[0][0]) == CHANGES_SHEET
 
 
 def _restore_other_rows(sheet: RawSheet) -> list[OtherRow]:

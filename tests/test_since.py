@@ -202,8 +202,9 @@ def test_watch_remembers_across_a_restart_and_mails_the_red_flags(pair, tmp_path
         wait_for(lambda: "完成 第1周.xlsx" in log_text(outbox) and len(recorder.envelopes) == 1, 120)
     finally:
         stop(proc)
-    assert "第1周.xlsx 是这本台账（单位：开封市机关事务中心）的第一个版本，没有可对照的上次版本。" in log_lines(
-        outbox, "第1周.xlsx"
+    assert (
+        "第1周.xlsx 是这本台账（单位：开封市机关事务中心）的第一个版本，没有可对照的上次版本。"
+        in log_lines(outbox, "第1周.xlsx")
     )
     assert "变化" not in load_workbook(outbox / "第1周" / "第1周（清洗）.xlsx", read_only=True).sheetnames
 
@@ -231,7 +232,8 @@ def test_watch_remembers_across_a_restart_and_mails_the_red_flags(pair, tmp_path
     body = email.message_from_bytes(recorder.envelopes[1].content, policy=email.policy.default)
     text = body.get_body(("plain",)).get_content()
     assert "与上次（2025年2月1日）相比：" in text and "需要关注：" in text
-    assert "[删除] 上次 整改台账!" in text and "“合同盖章前认真审核把关”" in text  # OLD is v1's cleaned workbook
+    # OLD is v1's cleaned workbook, so the cells named are its cells.
+    assert "[删除] 上次 整改台账!" in text and "“合同盖章前认真审核把关”" in text
     first = email.message_from_bytes(recorder.envelopes[0].content, policy=email.policy.default)
     assert "与上次" not in first.get_body(("plain",)).get_content()
 

@@ -191,7 +191,11 @@ def _changes_block(w: _Cursor, c: Comparison) -> None:
                 w.ws.write_number(w.row, col, value, w.styles.number)
         w.row += 1
     flags = red_flag_lines(c)
-    w.text(flags[0] if flags else "没有需要关注的变化（删除、整改时限推后、由已完成改为未完成、完成时间早于上次台账日期）。")
+    w.text(
+        flags[0]
+        if flags
+        else "没有需要关注的变化（删除、整改时限推后、由已完成改为未完成、完成时间早于上次台账日期）。"
+    )
     w.text(f"每条变化见“{CHANGES_SHEET}”工作表。")
     w.row += 1
 
