@@ -144,6 +144,12 @@ def summary(path: Path, as_of: str | None, as_json: bool, config: Path | None) -
 @click.option("--no-notice", is_flag=True, help="不生成通报草稿")
 @json_option
 @click.option("--mail-to", multiple=True, metavar="邮箱", help="把通报草稿发送到此邮箱（可重复）")
+@click.option(
+    "--since",
+    type=click.Path(path_type=Path),
+    metavar="上次台账",
+    help="与上次的台账（或上次的清洗台账）对照：清洗台账增加“变化”表，汇总表增加“与上次相比”",
+)
 def report(
     path: Path,
     out: Path | None,
@@ -152,10 +158,11 @@ def report(
     no_notice: bool,
     as_json: bool,
     mail_to: tuple[str, ...],
+    since: Path | None,
 ) -> None:
     from .commands import report_command
 
-    sys.exit(report_command(path, out, parse_as_of(as_of), config, no_notice, as_json, list(mail_to)))
+    sys.exit(report_command(path, out, parse_as_of(as_of), config, no_notice, as_json, list(mail_to), since))
 
 
 @app.command(

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .errors import LedgerkitError
 from .model import Finding
 from .report import Job, Report, figures_line, mail_report, report_one
 
@@ -112,13 +113,19 @@ def report_command(
     no_notice: bool,
     as_json: bool,
     mail_to: list[str],
+    since: Path | None = None,
 ) -> int:
-    """``report FILE|FOLDER``: the report library does the work; this prints it."""
+    """``report FILE|FOLDER [--since OLD]``: the report library does the work; this prints it."""
     if path.is_dir():
+        if since is not None:
+            raise LedgerkitError(
+                "--since 只能用于单个台账文件，不能用于文件夹：请对每个台账分别运行"
+                "“ledgerkit report 台账 --since 上次的台账”，或用 ledgerkit watch 自动对照上次的版本。"
+            )
         from .batch import report_folder
 
         return report_folder(path, out, Job(as_of, config, no_notice, tuple(mail_to)), as_json)
-    report = report_one(path, out, as_of, config, no_notice)
+    report = report_one(path, out, as_of, config, no_notice, since)
     if mail_to:
         report.messages.append(mail_report(report, mail_to))
     if as_json:
@@ -135,5 +142,9 @@ def print_report(report: Report) -> None:
         print(f"通报草稿：{report.notice}")
     for line in report.messages:
         print(line)
+    if report.changes is not None:
+        for line in report.change_lines:
+            print(line)
+        print("每条变化见清洗台账的“变化”表。")
     if report.errors or report.warnings:
         print(f"校验：{report.errors} 个错误，{report.warnings} 条提醒，见清洗台账的“校验结果”表。")

@@ -13,7 +13,7 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from email import errors as email_errors
@@ -236,11 +236,15 @@ def figures_sentence(summary: MailFigures) -> str:
     return f"截至{formats.cn_date(summary.as_of)}，" + "；".join(clauses) + "。"
 
 
-def _body(files: list[Path], summary: MailFigures | None, config: Config, unit: str) -> str:
+def _body(
+    files: list[Path], summary: MailFigures | None, config: Config, unit: str, notes: Sequence[str] = ()
+) -> str:
     lines = ["您好！", ""]
     figures = figures_sentence(summary) if summary else ""
     if figures:
         lines += [figures, ""]
+    if notes:  # e.g. the changes since the last version and their red flags
+        lines += [*notes, ""]
     if len(files) == 1:
         lines.append(f"附件为“{files[0].name}”，请查收。")
     else:
@@ -453,12 +457,14 @@ def send_files(
     subject: str | None = None,
     config: Config | None = None,
     summary: MailFigures | None = None,
+    notes: Sequence[str] = (),
 ) -> MailResult:
     """Write ``<first attachment>.eml``, then send it by SMTP when ``config`` has [mail] host.
 
     ``to``/``cc`` fall back to [mail] to/cc. ``config`` None means no [mail]: only the .eml.
     ``summary`` (a report's ``Summary``) puts the figures into the body and the unit into the
-    default subject. Raises MailError; once the .eml is written, its message says where it is.
+    default subject; ``notes`` are lines put after the figures (a report's changes since the
+    last version). Raises MailError; once the .eml is written, its message says where it is.
     """
     config = config or Config()
     paths = [Path(f) for f in files]
@@ -472,7 +478,7 @@ def send_files(
     unit = str((summary.unit if summary else "") or config.get("unit", "name", ""))
     sender = _sender(config)
     envelope_from = parse_addresses([sender])[0].addr_spec if sender else ""
-    body = _body(paths, summary, config, unit)
+    body = _body(paths, summary, config, unit, notes)
     msg = build_message(paths, to, cc, subject or _default_subject(paths, unit), body, sender)
     eml = eml_path(paths)
     _write_eml(msg, eml)

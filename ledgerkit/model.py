@@ -157,6 +157,9 @@ class OtherRow:
 # The cleaned workbook's sheet of other rows, and its first columns (the row's cells follow, A first).
 OTHER_SHEET = "其他内容"
 OTHER_HEADERS: tuple[str, ...] = ("原工作表", "原行号", "内容类型")
+# The cleaned workbook's sheet of changes since the last version (``report --since``, watch): one
+# row per change, compare.DETAIL_HEADERS, "变化" first. Derived, not input: a reader skips it.
+CHANGES_SHEET = "变化"
 # What an OtherRow is, in the words the cleaned workbook shows.
 OTHER_KINDS: dict[str, str] = {
     "total": "合计行",

@@ -27,6 +27,7 @@ from .columns import is_group_label, match_header
 from .errors import UnreadableError
 from .model import (
     CANONICAL_TEXT,
+    CHANGES_SHEET,
     FIELDS,
     OTHER_HEADERS,
     OTHER_KINDS,
@@ -928,7 +929,9 @@ def _copy(m: Measure) -> Measure:
 
 def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     ours = [s for s in raw.sheets if _is_other_sheet(s)]  # a cleaned workbook read back
-    found = [(s, find_header(s)) for s in raw.sheets if not any(s is o for o in ours)]
+    own_output = versions.written_by_us([s.name for s in raw.sheets])
+    derived = [s for s in raw.sheets if own_output and _is_changes_sheet(s)]
+    found = [(s, find_header(s)) for s in raw.sheets if not any(s is o for o in (*ours, *derived))]
     ledger_sheets = [(s, h) for s, h in found if h is not None and _has_rows(s, h)]
     if not ledger_sheets:
         ledger_sheets = [(s, h) for s, h in found if h is not None]
@@ -941,7 +944,6 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     superseded = [s for s, _h in ledger_sheets if not any(s is k for k, _h2 in picked)]
     ledger_sheets = picked
     notes.extend(version_notes)
-    own_output = versions.written_by_us([s.name for s in raw.sheets])
     for sheet, header in ledger_sheets:
         notes.extend(versions.pick_columns(sheet, header, own_output))
         name_columns(sheet, header)
@@ -1015,6 +1017,15 @@ def _is_other_sheet(sheet: RawSheet) -> bool:
     if sheet.name != OTHER_SHEET or not sheet.rows:
         return False
     return tuple(clean(v) for v in sheet.rows[0][: len(OTHER_HEADERS)]) == OTHER_HEADERS
+
+
+def _is_changes_sheet(sheet: RawSheet) -> bool:
+    """The 变化 sheet of a cleaned workbook (changes since the last version): its header names
+    方面, 具体问题 and 整改措施, but its rows are changes computed from two ledgers, not the
+    ledger. Dropped when read back; the next report with --since writes it anew."""
+    if sheet.name != CHANGES_SHEET or not sheet.rows or not sheet.rows[0]:
+        return False
+    return clean(sheet.rows[0][0]) == CHANGES_SHEET
 
 
 def _restore_other_rows(sheet: RawSheet) -> list[OtherRow]:

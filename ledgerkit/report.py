@@ -4,8 +4,9 @@ This module owns what a report *is* and how one is made, for every caller (the C
 FOLDER``, the watched inbox):
 
 - ``report_one``: the order of the work, so that every finding exists before any output is
-  written: pipeline → the notice's content (not rendered) → all findings sorted once →
-  workbook (with all findings) → notice rendered → ``Report``. 校验结果, the manifest counts,
+  written: pipeline → the comparison with the last version (``since``: ``report --since``, the
+  watched inbox) → the notice's content (not rendered) → all findings sorted once → workbook
+  (with all findings, and the changes) → notice rendered → ``Report``. 校验结果, the manifest counts,
   the CLI line and the exit code therefore all come from one list.
 - ``Report``: the typed result (Summary, findings, output paths, counts); ``Report.manifest()``
   is the ``report --json`` contract and the only place its keys are spelt.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,9 +35,11 @@ from . import formats
 from .errors import LedgerkitError, OutputError
 
 if TYPE_CHECKING:  # the pipeline imports pandas: only when a report is made
+    from .compare import Comparison
     from .config import Config
     from .figures import Summary
     from .model import Finding
+    from .pipeline import Result
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -130,6 +134,9 @@ class Report:
     config: Config
     missing: list[str] = field(default_factory=list)  # notice values still 【待填】
     messages: list[str] = field(default_factory=list)  # lines for the user, e.g. what was mailed
+    key: str = ""  # which ledger this is a version of (history.ledger_key)
+    changes: dict[str, Any] | None = None  # since the last version: the manifest's ``changes``
+    change_lines: list[str] = field(default_factory=list)  # its summary line and red flags
 
     @property
     def errors(self) -> int:
@@ -145,12 +152,15 @@ class Report:
 
     def manifest(self) -> dict[str, Any]:
         """The ``report --json`` contract (and the manifest a folder run lists per file)."""
-        return {
+        manifest = {
             "file": str(self.path),
             "outputs": {"workbook": str(self.workbook), "notice": str(self.notice) if self.notice else None},
             "summary": self.summary.as_dict(),
             "findings": {"errors": self.errors, "warnings": self.warnings},
         }
+        if self.changes is not None:  # only when compared: without --since the contract is as before
+            manifest["changes"] = self.changes
+        return manifest
 
     def slim(self) -> Report:
         """This report without the per-issue detail the notice was built from (the ledger's
@@ -166,10 +176,22 @@ def figures_line(s: Summary) -> str:
 # ---- one ledger ----------------------------------------------------------------------------
 
 
+# ``since`` of report_one: the last version's file (``report --since``), or a lookup from the
+# ledger's key (history.ledger_key) to it, None for a first version (the watched inbox).
+SinceLookup = Callable[[str], "Path | None"]
+
+
 def report_one(
-    path: Path, out: Path | None, as_of: date, config_path: Path | None, no_notice: bool
+    path: Path,
+    out: Path | None,
+    as_of: date,
+    config_path: Path | None,
+    no_notice: bool,
+    since: Path | SinceLookup | None = None,
 ) -> Report:
-    """Write the cleaned workbook and the notice draft for one ledger into ``out``."""
+    """Write the cleaned workbook and the notice draft for one ledger into ``out``; with
+    ``since``, the changes since that version too (compared before anything is written)."""
+    from .history import ledger_key
     from .pipeline import run
     from .validate import sort_findings
     from .workbook import workbook_filename, write_workbook
@@ -178,6 +200,8 @@ def report_one(
     outdir = out or default_outdir(path)
     workbook_target = outdir / workbook_filename(path)
     _refuse_overwriting_input(path, workbook_target)
+    key = ledger_key(result.ledger.unit, result.config.get("unit", "name") or "", path.name)
+    comparison, since_note = _changes_since(since, key, result, workbook_target)
     notice = None
     if not no_notice:
         from .notice import build_notice, notice_filename
@@ -190,8 +214,15 @@ def report_one(
     # All findings, once, in one order: the 校验结果 sheet, the manifest and the CLI share them.
     findings = sort_findings(result.ledger, [*result.findings, *(notice.warnings if notice else [])])
     ensure_writable_folder(outdir)
-    workbook = write_workbook(result.ledger, result.summary, findings, workbook_target)
-    report = Report(path, result.summary, findings, workbook, None, result.config)
+    workbook = write_workbook(result.ledger, result.summary, findings, workbook_target, comparison)
+    report = Report(path, result.summary, findings, workbook, None, result.config, key=key)
+    if since_note:
+        report.messages.append(since_note)
+    if comparison is not None:
+        from .compare import changes_as_dict, red_flag_lines, summary_line
+
+        report.changes = {"old": comparison.old.as_dict(), **changes_as_dict(comparison)}
+        report.change_lines = [summary_line(comparison), *red_flag_lines(comparison)]
     if notice is not None:
         from .notice import save_notice
 
@@ -202,12 +233,56 @@ def report_one(
     return report
 
 
+def _changes_since(
+    since: Path | SinceLookup | None, key: str, result: Result, workbook_target: Path
+) -> tuple[Comparison | None, str]:
+    """The comparison with the last version, and a sentence when a remembered one could not be
+    read. ``--since`` unreadable is the user's to fix: one sentence, exit 2, nothing written."""
+    if since is None:
+        return None, ""
+    if isinstance(since, Path):
+        _refuse_overwriting_since(since, workbook_target)
+        try:
+            return _compare_with(since, result), ""
+        except LedgerkitError as exc:
+            raise LedgerkitError(f"上次的台账（--since）：{exc.message}") from None
+    old = since(key)
+    if old is None:
+        return None, ""
+    try:
+        return _compare_with(old, result), ""
+    except LedgerkitError as exc:  # a remembered copy spoilt: the new version is still reported
+        why = exc.message.rstrip("。")
+    except Exception as exc:  # ours, not the user's: it must not cost the new version its report
+        why = f"内部错误 {type(exc).__name__}: {exc}"
+    return None, f"上次的版本“{old.name}”无法读取（{why}），本次不含变化对照。"
+
+
+def _compare_with(old_path: Path, result: Result) -> Comparison:
+    """OLD dated by its own 填报时间 (else its file date), NEW by the report's 统计截止日期, so
+    the changes' "newly overdue" agree with the 汇总's overdue figures."""
+    from .compare import compare, ledger_date
+    from .pipeline import load
+
+    old, _notes = load(old_path)
+    old_as_of, old_from = ledger_date(old, old_path)
+    return compare(old, result.ledger, old_as_of, result.as_of, old_from=old_from, new_from="统计截止日期")
+
+
+def _refuse_overwriting_since(since: Path, target: Path) -> None:
+    if target.exists() and since.exists() and since.resolve() == target.resolve():
+        raise LedgerkitError(
+            f"输出文件“{target.name}”就是 --since 指定的上次台账，不会覆盖。"
+            "请用 -o 指定其他输出文件夹，或先把上次的清洗台账移到别处。"
+        )
+
+
 def mail_report(report: Report, to: list[str]) -> str:
     """Mail the notice and the workbook; the sentence saying what happened. Raises MailError."""
     from .mail import send_files
 
     files = [p for p in (report.notice, report.workbook) if p]
-    sent = send_files(files, to, config=report.config, summary=report.summary)
+    sent = send_files(files, to, config=report.config, summary=report.summary, notes=report.change_lines)
     return (
         f"邮件已发送给 {'、'.join(sent.recipients)}。"
         if sent.sent
@@ -250,10 +325,11 @@ class Outcome:
         }
 
 
-def report_file(path: Path, outdir: Path, job: Job) -> Outcome:
-    """Report one file into ``outdir`` (its own folder); a bad file never stops the others."""
+def report_file(path: Path, outdir: Path, job: Job, since: SinceLookup | None = None) -> Outcome:
+    """Report one file into ``outdir`` (its own folder); a bad file never stops the others.
+    ``since``: the watched inbox's lookup of the last version (not picklable: in-process only)."""
     try:
-        report = report_one(path, outdir, job.as_of, job.config, job.no_notice)
+        report = report_one(path, outdir, job.as_of, job.config, job.no_notice, since)
         if job.mail_to and report.notice:
             report.messages.append(mail_report(report, list(job.mail_to)))
         return Outcome(path, report.exit_code, report.slim())

@@ -16,6 +16,10 @@
 - An output folder that cannot be written fails that file with one sentence; the watcher goes
   on and retries the file (after 2 s, doubling to 5 min) until the folder can be written.
 - Every decision is a line in OUTBOX/ledgerkit.log (each case and its line: docs/outputs.md).
+- Each ledger's last version is remembered (history.py: a copy of its cleaned workbook in
+  OUTBOX/.ledgerkit-history, the index in the state file): a new version's report carries the
+  changes since it (as ``report --since``), the log says them and their red flags, and so does
+  the mail. A ledger is its unit (its own 填报单位, else [unit] name), else its file name.
 - Mail is at most once: the state says "mail pending" before sending and "sent" after; a
   pending mail found on restart is not sent again (the .eml is there to send by hand).
 - A bad file gets 错误报告.txt and never stops the watcher. SIGTERM / Ctrl-C stop it cleanly.
@@ -39,6 +43,7 @@ from typing import Any
 
 from .atomic import atomic_path, is_temporary
 from .errors import LedgerkitError
+from .history import HISTORY_DIR, History
 from .report import (
     Job,
     Report,
@@ -92,11 +97,14 @@ class State:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.save_error = ""  # the last save's failure, said once by the watcher
+        self.ledgers: dict[str, Any] = {}  # history.History's index: each ledger's remembered versions
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             self.files: dict[str, dict[str, Any]] = (
                 data["files"] if data.get("version") == self.VERSION else _by_name(data["files"])
             )
+            if isinstance(data.get("ledgers"), dict):
+                self.ledgers = data["ledgers"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.files = {}
 
@@ -114,7 +122,7 @@ class State:
         self.files.setdefault(name, {}).update(entry, at=datetime.now().isoformat(timespec="seconds"))
         try:
             with atomic_path(self.path) as tmp:
-                data = {"version": self.VERSION, "files": self.files}
+                data = {"version": self.VERSION, "files": self.files, "ledgers": self.ledgers}
                 tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
             self.save_error = ""
         except OSError as exc:  # kept in memory; saved with the next change the folder allows
@@ -148,6 +156,7 @@ class Watcher:
     def __post_init__(self) -> None:
         ensure_writable_folder(self.outbox)  # the state and the log live there: said before starting
         self.state = State(self.outbox / STATE_NAME)
+        self.history = History(self.outbox / HISTORY_DIR, self.state.ledgers)
         self.log = _logger(self.outbox / LOG_NAME)
         self.events: queue.Queue[Path] = queue.Queue()
         self.seen: dict[Path, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, stable since)
@@ -278,7 +287,13 @@ class Watcher:
         folder = self._folder_for(path)
         self.log.info("开始处理 %s（%s），输出到 %s", name, self._why(name, entry, digest), folder)
         outdir = self.outbox / folder
-        outcome = report_file(path, outdir, Job(date.today(), self.config))
+        looked_up: list[Path | None] = []  # what the report was compared with; [] when not read
+
+        def since(key: str) -> Path | None:
+            looked_up.append(self.history.previous(key, digest))
+            return looked_up[-1]
+
+        outcome = report_file(path, outdir, Job(date.today(), self.config), since)
         self.retry.pop(path, None)
         if outcome.report is None and not _unchanged(path, settled):
             self.log.info(
@@ -297,10 +312,10 @@ class Watcher:
             self.log.info(
                 "%s 在处理过程中被移走或改动；输出按处理时读到的内容生成，文件再出现时会重新处理。", name
             )
-            self._done(path, "", folder, outcome.report)
+            self._done(path, "", folder, outcome.report, looked_up)
             return False
         else:
-            self._done(path, digest, folder, outcome.report)
+            self._done(path, digest, folder, outcome.report, looked_up)
         return True
 
     def _worth_redoing(self, name: str, entry: dict[str, Any]) -> bool:
@@ -357,18 +372,49 @@ class Watcher:
         if self.state.save_error and self.state.save_error != said:
             self.log.warning("%s；下次启动可能重做已处理的文件。", self.state.save_error)
 
-    def _done(self, path: Path, digest: str, folder: str, report: Report) -> None:
+    def _done(
+        self, path: Path, digest: str, folder: str, report: Report, looked_up: list[Path | None]
+    ) -> None:
         name = path.name
         outputs = report.manifest()["outputs"]
         with contextlib.suppress(OSError):
             (self.outbox / folder / ERROR_REPORT).unlink(missing_ok=True)  # an earlier version's
+        self._say_changes(name, report, looked_up)
+        stale = self._remember(name, digest, report)
         mail = "pending" if self.mail_to and report.notice else ""
         self._put(name, hash=digest, folder=folder, status="done", outputs=outputs, mail=mail, error="")
+        for old in stale:  # only once the saved state no longer names them
+            with contextlib.suppress(OSError):
+                old.unlink()
         self.log.info("完成 %s：错误 %d，提醒 %d，输出在 %s", name, report.errors, report.warnings, folder)
         if mail:
             self._mail(name, report)
         if self.archive is not None and path.exists():
             self._archive(path)
+
+    def _say_changes(self, name: str, report: Report, looked_up: list[Path | None]) -> None:
+        """One line: the changes since the last version with the red flags, or that there was none."""
+        if report.changes is not None:
+            source = self.history.source_of(report.key, Path(report.changes["old"]["file"]).name)
+            line = "".join(report.change_lines[:2])  # the summary line, and 需要关注：… when any
+            self.log.info("变化 %s（上次的版本：%s）：%s", name, source, line)
+        elif looked_up and looked_up[-1] is None:
+            self.log.info("%s 是这本台账（%s）的第一个版本，没有可对照的上次版本。", name, report.key)
+        for line in report.messages:  # e.g. a remembered version that could not be read
+            if line.startswith("上次的版本"):
+                self.log.warning("%s：%s", name, line)
+
+    def _remember(self, name: str, digest: str, report: Report) -> list[Path]:
+        """Keep this version's cleaned workbook for the next one; the copies now unneeded."""
+        if not digest or not report.key:  # which version the outputs show is not known
+            return []
+        try:
+            return self.history.remember(report.key, digest, name, report.workbook)
+        except OSError as exc:
+            self.log.warning(
+                "未能保存 %s 的清洗台账副本（%s），下一个版本将无法与这一版对照。", name, exc.strerror or exc
+            )
+            return []
 
     def _blocked(self, path: Path, digest: str, folder: str, error: str) -> None:
         """The output folder cannot be written: the ledger is fine, so it is tried again later."""

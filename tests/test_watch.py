@@ -388,9 +388,9 @@ def test_a_file_that_vanishes_mid_run_is_not_failed_and_is_done_when_it_is_back(
     elsewhere = inbox.parent / "别处.xlsx"
     real_report_file = watch.report_file
 
-    def moved_away_first(p: Path, outdir: Path, job):
+    def moved_away_first(p: Path, outdir: Path, job, *since):
         p.rename(elsewhere)
-        return real_report_file(p, outdir, job)
+        return real_report_file(p, outdir, job, *since)
 
     watcher = watch.Watcher(inbox, outbox)
     monkeypatch.setattr(watch, "report_file", moved_away_first)
@@ -407,6 +407,7 @@ def test_a_file_that_vanishes_mid_run_is_not_failed_and_is_done_when_it_is_back(
         "开始处理 台账.xlsx（新文件），输出到 台账",
         "台账.xlsx 在处理过程中被移走、删除或改动，不记为失败；它再出现或保存完成后会重新处理。",
         "开始处理 台账.xlsx（新文件），输出到 台账",
+        "台账.xlsx 是这本台账（单位：开封市机关事务中心）的第一个版本，没有可对照的上次版本。",
         "完成 台账.xlsx：错误 0，提醒 0，输出在 台账",
     ]
 

@@ -1,4 +1,4 @@
-"""The cleaned workbook (整改台账 / 汇总 / 校验结果 / 其他内容 / hidden 下拉选项) and the blank ledger template.
+"""The cleaned workbook (整改台账 / 汇总 / 变化 / 校验结果 / 其他内容 / hidden 下拉选项) and the blank ledger template.
 
 This module owns the workbook as a whole: where it may be written (never over the input), the
 choice between merged and streamed writing, the atomic write, and the sentence a user reads when
@@ -11,6 +11,7 @@ it cannot be written. The sheets are written by their own modules:
 - summary_sheet.py  汇总: figures, tables and charts;
 - findings_sheet.py 校验结果;
 - other_sheet.py    其他内容: the input's rows that are not measures;
+- 变化 (with ``changes``): compare.add_changes_sheet, one row per change since the last version;
 - template.py       the blank template and its 填报说明.
 
 Written with xlsxwriter, cell by cell: no pandas, no formulas in data cells. Up to
@@ -25,11 +26,12 @@ import errno
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import atomic_path
 from ..errors import LedgerkitError
 from ..figures import Summary
-from ..model import OTHER_SHEET, STANDARD_HEADERS, Finding, Ledger
+from ..model import CHANGES_SHEET, OTHER_SHEET, STANDARD_HEADERS, Finding, Ledger
 from ..speed import gc_paused
 from ..validate import EXCEL_CELL_LIMIT
 from .findings_sheet import FINDINGS_HEADERS, FINDINGS_WIDTHS, write_findings_sheet
@@ -49,6 +51,9 @@ from .styles import (
 from .summary_sheet import write_summary_sheet
 from .table import KINDS, Column, ledger_columns, write_lists_sheet
 from .template import INSTRUCTIONS, TEMPLATE_TITLE, write_blank_template
+
+if TYPE_CHECKING:
+    from ..compare import Comparison
 
 __all__ = [
     "CONSTANT_MEMORY_ROWS",
@@ -93,8 +98,15 @@ def workbook_filename(input_path: Path) -> str:
     return f"{input_path.stem}（清洗）.xlsx"
 
 
-def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], out_path: Path) -> Path:
-    """Write the cleaned workbook atomically; never over the input ledger."""
+def write_workbook(
+    ledger: Ledger,
+    summary: Summary,
+    findings: list[Finding],
+    out_path: Path,
+    changes: Comparison | None = None,
+) -> Path:
+    """Write the cleaned workbook atomically; never over the input ledger. ``changes`` (since
+    the last version: ``report --since``, watch) adds the 汇总's "与上次相比" block and the 变化 sheet."""
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError, XlsxWriterException
 
@@ -124,7 +136,11 @@ def write_workbook(ledger: Ledger, summary: Summary, findings: list[Finding], ou
             styles = Styles(wb)
             placed = sheet.place(findings)
             sheet.write(wb, styles, placed)
-            write_summary_sheet(wb, styles, ledger, summary)
+            write_summary_sheet(wb, styles, ledger, summary, changes)
+            if changes is not None:
+                from ..compare import add_changes_sheet
+
+                add_changes_sheet(wb, changes, CHANGES_SHEET)
             write_findings_sheet(wb, styles, findings, placed)
             write_other_sheet(wb, styles, ledger)
             write_lists_sheet(wb)

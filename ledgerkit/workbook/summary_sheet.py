@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .. import formats
 from ..figures import DUE_SOON_DAYS, DueItem, Group, Summary, rules_column, rules_rows
-from ..model import STATUSES, Ledger
+from ..model import CHANGES_SHEET, STATUSES, Ledger
 from .styles import (
     FONT,
     LEDGER_SHEET,
@@ -36,13 +36,17 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
+    from ..compare import Comparison
+
 SUMMARY_WIDTHS = (6, 40, 14, 12, 11, 10, 14, 26)
 # A summary lists at most this many overdue / due-soon measures; the ledger's colours show all.
 SUMMARY_LIST_MAX = 500
 CHART_ROWS = 17
 
 
-def write_summary_sheet(wb: Workbook, styles: Styles, ledger: Ledger, summary: Summary) -> None:
+def write_summary_sheet(
+    wb: Workbook, styles: Styles, ledger: Ledger, summary: Summary, changes: Comparison | None = None
+) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
     for c, width in enumerate(SUMMARY_WIDTHS):
         ws.set_column(c, c, width)
@@ -62,6 +66,8 @@ def write_summary_sheet(wb: Workbook, styles: Styles, ledger: Ledger, summary: S
     for label, value in _key_figures(summary):
         w.pair(label, value)
     w.row += 1
+    if changes is not None:
+        _changes_block(w, changes)
     chart_row = w.row
     w.row += CHART_ROWS
     aspects = _aspect_table(w, summary)
@@ -91,6 +97,12 @@ class _Cursor:
 
     def line(self, text: str) -> None:
         title_cell(self.ws, self.row, self.last_col, text, self.styles.subtitle)
+        self.row += 1
+
+    def text(self, text: str) -> None:
+        """A line of text across the sheet, wrapped: a summary line can run to three lines."""
+        self.ws.set_row(self.row, height(lines(text, sum(SUMMARY_WIDTHS[1:]))))
+        self.ws.merge_range(self.row, 1, self.row, self.last_col, cut(text), self.styles.note)
         self.row += 1
 
     def section(self, text: str) -> None:
@@ -157,6 +169,35 @@ def _key_figures(s: Summary) -> list[tuple[str, object]]:
         (f"{DUE_SOON_DAYS}天内到期的整改措施（项）", len(s.due_soon)),
     ]
     return out
+
+
+def _changes_block(w: _Cursor, c: Comparison) -> None:
+    """与上次相比: the summary line, which version it was compared with, both versions' figures
+    (compare.figure_rows), the red flags named; the changes one by one are on the 变化 sheet."""
+    from ..compare import figure_rows, red_flag_lines, summary_line
+
+    w.section("与上次相比")
+    w.text(summary_line(c))
+    w.text(f"上次：{Path(c.old.file).name}，{formats.cn_date(c.old.as_of)}（日期取自{c.old.as_of_from}）")
+    w.header(("序号", "指标", "上次", "本次", "变化"))
+    center = w.styles.cells[("center", False)]
+    for k, (label, before, after, delta) in enumerate(figure_rows(c), start=1):
+        w.values((k, label))
+        w.row -= 1
+        for col, value in ((2, before), (3, after), (4, delta)):  # rates as the notice words them
+            if isinstance(value, str):
+                w.ws.write_string(w.row, col, value, center)
+            else:
+                w.ws.write_number(w.row, col, value, w.styles.number)
+        w.row += 1
+    flags = red_flag_lines(c)
+    w.text(
+        flags[0]
+        if flags
+        else "没有需要关注的变化（删除、整改时限推后、由已完成改为未完成、完成时间早于上次台账日期）。"
+    )
+    w.text(f"每条变化见“{CHANGES_SHEET}”工作表。")
+    w.row += 1
 
 
 @dataclass(slots=True)
