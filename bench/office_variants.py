@@ -19,7 +19,9 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
-from openpyxl.worksheet.cell_range import CellRange
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from build import append_row, insert_rows
 
 from ledgerkit.pipeline import run
 
@@ -28,54 +30,35 @@ KEYS = ("aspects", "problems", "issues", "issues_done", "measures", "measures_do
 CN = "一二三四五六七八九十"
 
 
-def insert(ws, at: int, rows: list[list[object]]) -> None:
-    merges = [CellRange(m.coord) for m in ws.merged_cells.ranges]
-    for m in merges:
-        ws.unmerge_cells(m.coord)
-    ws.insert_rows(at, len(rows))
-    for k, values in enumerate(rows):
-        for c, v in enumerate(values, start=1):
-            ws.cell(at + k, c, v)
-    for m in merges:
-        if m.min_row >= at:
-            m.shift(row_shift=len(rows))
-        ws.merge_cells(m.coord)
-
-
-def append(ws, values: list[object], merged: bool = False) -> None:
-    r = ws.max_row + 1
-    for c, v in enumerate(values, start=1):
-        ws.cell(r, c, v)
-    if merged:
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ws.max_column)
-
-
 def sign_offs(wb) -> None:  # class 4
     ws = wb.worksheets[0]
-    append(ws, ["单位主要负责人（签字）：                 （盖章）"], merged=True)
-    append(ws, ["附件：整改佐证材料目录"], merged=True)
-    insert(ws, 4, [["（以下为市委第三巡察组反馈问题）"]])
+    append_row(ws, ["单位主要负责人（签字）：                 （盖章）"], merged=True)
+    append_row(ws, ["附件：整改佐证材料目录"], merged=True)
+    insert_rows(ws, 4, [["（以下为市委第三巡察组反馈问题）"]])
     ws.merge_cells("A4:K4")
 
 
 def sign_off_cells(wb) -> None:  # class 4
-    append(wb.worksheets[0], ["填报人：张三", None, None, None, "审核人：李四", None, None, None, "联系电话：0371-23456789"])
+    append_row(
+        wb.worksheets[0],
+        ["填报人：张三", None, None, None, "审核人：李四", None, None, None, "联系电话：0371-23456789"],
+    )
 
 
 def second_table(wb) -> None:  # class 5
     ws = wb.worksheets[0]
-    append(ws, [])
-    append(ws, ["附表：建章立制清单"], merged=True)
-    append(ws, ["序号", "制度名称", "制定部门", "印发时间", "文号"])
+    append_row(ws, [])
+    append_row(ws, ["附表：建章立制清单"], merged=True)
+    append_row(ws, ["序号", "制度名称", "制定部门", "印发时间", "文号"])
     for i in range(1, 6):
-        append(ws, [i, f"制度{i}", "办公室", "2025年1月", f"机事〔2025〕{i}号"])
+        append_row(ws, [i, f"制度{i}", "办公室", "2025年1月", f"机事〔2025〕{i}号"])
 
 
 def repeated_header(wb) -> None:  # class 5
     ws = wb.worksheets[0]
     for at in (40, 80):
-        insert(ws, at, [[c.value for c in ws[1]]])
-    append(ws, ["汇总", None, None, None, None, "108条", None, None, None, None, None, "已完成104条"])
+        insert_rows(ws, at, [[c.value for c in ws[1]]])
+    append_row(ws, ["汇总", None, None, None, None, "108条", None, None, None, None, None, "已完成104条"])
 
 
 def instructions_sheet(wb) -> None:  # class 5
@@ -107,7 +90,7 @@ def retyped(wb) -> None:  # class 6
 
 def duplicate(wb) -> None:  # class 6
     ws = wb.worksheets[0]
-    insert(ws, 11, [[c.value for c in ws[10]]])
+    insert_rows(ws, 11, [[c.value for c in ws[10]]])
 
 
 def typed_problems(wb, column: int = 1) -> None:  # class 6: "（一）…" problem rows typed "1.…", unmerged
@@ -186,7 +169,9 @@ def main() -> None:
             got, want = tuple(s[k] for k in KEYS), tuple(truth[k] for k in KEYS)
             unit = result.ledger.unit or s["unit"]
             errors = [(f.code, f.cell) for f in result.errors][:3]
-            print(f"{name:34} {sample:22} {got}", "" if got == want else f"truth {want}", f"unit={unit}", errors)
+            print(
+                f"{name:34} {sample:22} {got}", "" if got == want else f"truth {want}", f"unit={unit}", errors
+            )
 
 
 if __name__ == "__main__":

@@ -44,7 +44,13 @@ def write_xlsx(
     return path
 
 
-def write_sheets(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+def write_sheets(
+    path: Path,
+    sheets: dict[str, list[list[object]]],
+    hidden_sheets: tuple[str, ...] | list[str] = (),
+    hidden_cols: tuple[str, ...] | list[str] = (),
+) -> Path:
+    """Sheets in order; hidden_sheets by name; hidden_cols: column letters hidden on every sheet."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -53,8 +59,38 @@ def write_sheets(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
+        if name in hidden_sheets:
+            ws.sheet_state = "hidden"
+        for letter in hidden_cols:
+            ws.column_dimensions[letter].hidden = True
     wb.save(path)
     return path
+
+
+def insert_rows(ws, at: int, rows: list[list[object]]) -> None:
+    """openpyxl's insert_rows without losing the merges below (it does not move them)."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    merges = [CellRange(m.coord) for m in ws.merged_cells.ranges]
+    for m in merges:
+        ws.unmerge_cells(m.coord)
+    ws.insert_rows(at, len(rows))
+    for k, values in enumerate(rows):
+        for c, v in enumerate(values, start=1):
+            ws.cell(at + k, c, v)
+    for m in merges:
+        if m.min_row >= at:
+            m.shift(row_shift=len(rows))
+        ws.merge_cells(m.coord)
+
+
+def append_row(ws, values: list[object], merged: bool = False) -> None:
+    """A row below the last, merged across the sheet's width if asked (a sign-off line)."""
+    r = ws.max_row + 1
+    for c, v in enumerate(values, start=1):
+        ws.cell(r, c, v)
+    if merged:
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ws.max_column)
 
 
 def write_xls(path: Path, rows: list[list[object]], merges: list[tuple[int, int, int, int]] = ()) -> Path:

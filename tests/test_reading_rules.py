@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from build import HEADER, measure_row, write_xlsx
+from build import HEADER, measure_row, write_sheets, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -236,24 +236,6 @@ def test_deadline_classes_in_a_ledger(tmp_path):
 # ---- versions kept side by side ----------------------------------------------------------
 
 
-def _workbook(path, sheets: dict[str, list[list[object]]], hidden_sheets=(), hidden_cols=()):
-    """Sheets in order; hidden_sheets by name; hidden_cols: column letters hidden on every sheet."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        if name in hidden_sheets:
-            ws.sheet_state = "hidden"
-        for letter in hidden_cols:
-            ws.column_dimensions[letter].hidden = True
-    wb.save(path)
-    return path
-
-
 def _version(done: int, n: int = 4) -> list[list[object]]:
     """The same ledger of n measures, the first ``done`` of them done."""
     rows = [HEADER, *rows_of(n, status="正在推进", done="")]
@@ -267,7 +249,7 @@ def _notes(result, *prefixes: str) -> list[tuple[str, str, str, str]]:
 
 
 def test_hidden_old_copy_of_the_ledger_is_not_counted(tmp_path):
-    path = _workbook(
+    path = write_sheets(
         tmp_path / "t.xlsx",
         {"整改台账": _version(1), "整改台账 (2)": _version(3)},
         hidden_sheets=["整改台账"],
@@ -280,14 +262,14 @@ def test_hidden_old_copy_of_the_ledger_is_not_counted(tmp_path):
 
 
 def test_hidden_copy_on_the_right_still_loses_to_the_visible(tmp_path):
-    path = _workbook(tmp_path / "t.xlsx", {"新": _version(3), "旧": _version(1)}, hidden_sheets=["旧"])
+    path = write_sheets(tmp_path / "t.xlsx", {"新": _version(3), "旧": _version(1)}, hidden_sheets=["旧"])
     result = run(path, AS_OF)
     assert (result.summary.measures, result.summary.measures_done) == (4, 3)
     assert _notes(result, "sheet") == [("sheet-superseded", "warning", "旧", "A1")]
 
 
 def test_monthly_sheets_latest_month_counts_wherever_it_stands(tmp_path):
-    path = _workbook(
+    path = write_sheets(
         tmp_path / "t.xlsx", {"12月": _version(3), "2025年1月": _version(4), "11月": _version(1)}
     )
     result = run(path, AS_OF)
@@ -298,14 +280,14 @@ def test_monthly_sheets_latest_month_counts_wherever_it_stands(tmp_path):
         ("sheet-superseded", "11月"),
         ("sheet-superseded", "12月"),
     ]
-    path = _workbook(tmp_path / "u.xlsx", {"12月": _version(3), "11月": _version(1)})
+    path = write_sheets(tmp_path / "u.xlsx", {"12月": _version(3), "11月": _version(1)})
     result = run(path, AS_OF)
     assert (result.summary.measures, result.summary.measures_done) == (4, 3)
     assert _notes(result, "sheet") == [("sheet-superseded", "warning", "11月", "A1")]
 
 
 def test_month_names_a_year_apart_are_ambiguous(tmp_path):
-    path = _workbook(tmp_path / "t.xlsx", {"12月": _version(1), "1月": _version(3)})
+    path = write_sheets(tmp_path / "t.xlsx", {"12月": _version(1), "1月": _version(3)})
     result = run(path, AS_OF)
     assert ("sheet-versions-ambiguous", "error") in [(f.code, f.severity) for f in result.findings]
     assert result.summary.measures == 4  # one version counted, never both
@@ -320,7 +302,7 @@ def test_parts_of_one_ledger_on_several_sheets_still_combine(tmp_path):
             rows.append(row[:1] + row[2:])
         return rows
 
-    path = _workbook(tmp_path / "t.xlsx", {"学习方面": part(1), "财务方面": part(2), "作风方面": part(3)})
+    path = write_sheets(tmp_path / "t.xlsx", {"学习方面": part(1), "财务方面": part(2), "作风方面": part(3)})
     result = run(path, AS_OF)
     assert result.summary.measures == 9 and result.summary.aspects == 3
     assert _notes(result, "sheet") == []
@@ -336,7 +318,7 @@ def test_rows_of_an_old_version_survive_into_the_cleaned_workbook(tmp_path):
     old[2] += ["旧备注", None, 7]  # extra cells right of the table, one column left blank
     old[3][11] = datetime(2025, 1, 15)
     old.append(["填报人：张三", None, "联系电话：1234"])
-    path = _workbook(tmp_path / "t.xlsx", {"12月": _version(3), "11月": old}, hidden_sheets=["11月"])
+    path = write_sheets(tmp_path / "t.xlsx", {"12月": _version(3), "11月": old}, hidden_sheets=["11月"])
     first = run(path, AS_OF)
     assert (first.summary.measures, first.summary.measures_done) == (4, 3)  # the old one not counted
     out = _write_cleaned(first, tmp_path / "out.xlsx")
@@ -376,7 +358,7 @@ def _two_status_columns(first: str, second: str) -> list[list[object]]:
 
 def test_two_status_columns_the_latest_month_counts(tmp_path):
     rows = _two_status_columns("完成情况（11月）", "完成情况（12月）")
-    result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}, hidden_cols=["K"]), AS_OF)
+    result = run(write_sheets(tmp_path / "t.xlsx", {"整改台账": rows}, hidden_cols=["K"]), AS_OF)
     assert result.ledger.sheets[0].columns["status"] == "L"
     assert result.summary.measures_done == 3
     assert _notes(result, "column") == [("column-superseded", "warning", "整改台账", "K1")]
@@ -387,7 +369,7 @@ def test_two_status_columns_newest_on_the_left(tmp_path):
     rows = _two_status_columns("完成情况（12月）", "完成情况（11月）")
     for row in rows[1:]:
         row[10], row[11] = row[11], row[10]
-    result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}), AS_OF)
+    result = run(write_sheets(tmp_path / "t.xlsx", {"整改台账": rows}), AS_OF)
     assert result.ledger.sheets[0].columns["status"] == "K"
     assert result.summary.measures_done == 3
     assert _notes(result, "column") == [("column-superseded", "warning", "整改台账", "L1")]
@@ -395,14 +377,14 @@ def test_two_status_columns_newest_on_the_left(tmp_path):
 
 def test_hidden_status_column_without_months_loses_to_the_visible(tmp_path):
     rows = _two_status_columns("完成情况", "完成情况")
-    result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}, hidden_cols=["K"]), AS_OF)
+    result = run(write_sheets(tmp_path / "t.xlsx", {"整改台账": rows}, hidden_cols=["K"]), AS_OF)
     assert result.ledger.sheets[0].columns["status"] == "L"
     assert result.summary.measures_done == 3
 
 
 def test_two_plain_status_columns_are_an_error(tmp_path):
     rows = _two_status_columns("完成情况", "整改状态")
-    result = run(_workbook(tmp_path / "t.xlsx", {"整改台账": rows}), AS_OF)
+    result = run(write_sheets(tmp_path / "t.xlsx", {"整改台账": rows}), AS_OF)
     assert _notes(result, "column") == [("column-versions-ambiguous", "error", "整改台账", "K1")]
     assert result.exit_code == 1
 
@@ -544,8 +526,10 @@ def test_cleaned_workbook_of_each_class_reads_back_without_errors(tmp_path):
     extra_cols[1] += ["甲", "乙", "丙"]
     extra_cols[2] += ["", "丁", ""]
     ledgers = {
-        "status_columns.xlsx": _workbook(tmp_path / "a.xlsx", {"整改台账": status_cols}, hidden_cols=["K"]),
-        "versions.xlsx": _workbook(tmp_path / "b.xlsx", {"12月": _version(3), "11月": _version(1)}),
+        "status_columns.xlsx": write_sheets(
+            tmp_path / "a.xlsx", {"整改台账": status_cols}, hidden_cols=["K"]
+        ),
+        "versions.xlsx": write_sheets(tmp_path / "b.xlsx", {"12月": _version(3), "11月": _version(1)}),
         "extra_columns.xlsx": write_xlsx(tmp_path / "c.xlsx", extra_cols),
     }
     for name, path in ledgers.items():

@@ -10,7 +10,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from build import HEADER, measure_row, write_sheets, write_xlsx
+from build import HEADER, append_row, insert_rows, measure_row, write_sheets, write_xlsx
 from conftest import load_truth, sample_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -416,7 +416,11 @@ def test_lead_in_and_list_in_a_one_row_per_measure_ledger_is_one_measure(tmp_pat
     [
         ("针对该问题，一是组织学习；二是建立制度", False, ["组织学习", "建立制度"]),
         ("针对该问题，一是组织学习；二是建立制度", True, ["针对该问题，一是组织学习；二是建立制度"]),
-        ("制定实施方案，明确：\n1.每月学习\n2.每季研讨", False, ["制定实施方案，明确：\n1.每月学习\n2.每季研讨"]),
+        (
+            "制定实施方案，明确：\n1.每月学习\n2.每季研讨",
+            False,
+            ["制定实施方案，明确：\n1.每月学习\n2.每季研讨"],
+        ),
         ("①组织学习；②建立制度", True, ["组织学习", "建立制度"]),
     ],
 )
@@ -451,10 +455,19 @@ def test_unit_line_with_contacts_gives_the_unit_only(tmp_path):
 
 
 def test_attachment_number_above_the_title_is_not_the_title(tmp_path):
-    rows = [["附件2"], ["XX单位巡察反馈问题整改台账"], ["（2025年3月）"], HEADER, measure_row(1, "方面", "问题", "问题一", "措施一")]
+    rows = [
+        ["附件2"],
+        ["XX单位巡察反馈问题整改台账"],
+        ["（2025年3月）"],
+        HEADER,
+        measure_row(1, "方面", "问题", "问题一", "措施一"),
+    ]
     ledger = run(write_xlsx(tmp_path / "t.xlsx", rows), AS_OF).ledger
     assert ledger.title == "XX单位巡察反馈问题整改台账"
-    assert [(o.row, o.kind, o.cells) for o in ledger.other_rows] == [(1, "note", ["附件2"]), (3, "note", ["（2025年3月）"])]
+    assert [(o.row, o.kind, o.cells) for o in ledger.other_rows] == [
+        (1, "note", ["附件2"]),
+        (3, "note", ["（2025年3月）"]),
+    ]
 
 
 def test_unit_line_in_one_cell_with_contacts(tmp_path):
@@ -471,7 +484,17 @@ def test_unit_line_in_one_cell_with_contacts(tmp_path):
 
 
 def test_problem_sections_above_an_aspect_column(tmp_path):
-    header = ["序号", "方面", "具体问题", "整改措施", "责任科室", "责任人", "整改时限", "完成情况", "完成时间"]
+    header = [
+        "序号",
+        "方面",
+        "具体问题",
+        "整改措施",
+        "责任科室",
+        "责任人",
+        "整改时限",
+        "完成情况",
+        "完成时间",
+    ]
 
     def row(seq, aspect, issue, measure, status="已完成"):
         done = "2025年3月1日" if status == "已完成" else ""
@@ -547,7 +570,12 @@ TRAILERS = {
     "sign-off": [["填报人：张三", "", "", "审核人：李四", "", "", "联系电话：12345678"]],
     "summary": [["汇总", "", "", "", "共N条", "", "", "", "", "", "已完成M条"]],
     "note": [["注：本表每月25日前报送。"]],
-    "table": [[], ["建章立制清单"], ["序号", "制度名称", "印发时间", "责任部门"], [1, "学习制度", "2025年1月", "办公室"]],
+    "table": [
+        [],
+        ["建章立制清单"],
+        ["序号", "制度名称", "印发时间", "责任部门"],
+        [1, "学习制度", "2025年1月", "办公室"],
+    ],
 }
 
 
@@ -593,31 +621,6 @@ def test_lines_that_are_not_measures_never_change_the_figures(tmp_path, aspects,
 # ---- the samples, as offices change them ----------------------------------------------------
 
 
-def _insert_rows(ws, at: int, rows: list[list[object]]) -> None:
-    """openpyxl's insert_rows without losing the merges below (it does not move them)."""
-    from openpyxl.worksheet.cell_range import CellRange
-
-    merges = [CellRange(m.coord) for m in ws.merged_cells.ranges]
-    for m in merges:
-        ws.unmerge_cells(m.coord)
-    ws.insert_rows(at, len(rows))
-    for k, values in enumerate(rows):
-        for c, v in enumerate(values, start=1):
-            ws.cell(at + k, c, v)
-    for m in merges:
-        if m.min_row >= at:
-            m.shift(row_shift=len(rows))
-        ws.merge_cells(m.coord)
-
-
-def _append(ws, values: list[object], merged: bool = False) -> None:
-    r = ws.max_row + 1
-    for c, v in enumerate(values, start=1):
-        ws.cell(r, c, v)
-    if merged:
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ws.max_column)
-
-
 def _office_changes(ws, header_rows: tuple[int, ...]) -> int:
     """Add what offices add around a ledger; returns how many non-measure rows were added."""
     last = header_rows[-1]
@@ -628,18 +631,18 @@ def _office_changes(ws, header_rows: tuple[int, ...]) -> int:
         r for r in range((last + ws.max_row) // 2, ws.max_row + 2)
         if not any(lo < r <= hi for lo, hi in crossing)
     )  # fmt: skip
-    _insert_rows(ws, middle, header)
-    _insert_rows(ws, last + 1, [["（以下为市委第三巡察组反馈问题）"]])
+    insert_rows(ws, middle, header)
+    insert_rows(ws, last + 1, [["（以下为市委第三巡察组反馈问题）"]])
     ws.merge_cells(start_row=last + 1, start_column=1, end_row=last + 1, end_column=ws.max_column)
-    _append(ws, ["汇总", "", "", "", "108条", "", "", "", "", "已完成104条"])
-    _append(ws, ["单位主要负责人（签字）：                （盖章）"], merged=True)
-    _append(ws, ["填报人：张三", "", "", "", "审核人：李四", "", "", "", "联系电话：0371-23456789"])
-    _append(ws, ["附件：整改佐证材料目录"], merged=True)
-    _append(ws, [])
-    _append(ws, ["建章立制清单"], merged=True)
-    _append(ws, ["序号", "制度名称", "制定部门", "印发时间", "文号"])
+    append_row(ws, ["汇总", "", "", "", "108条", "", "", "", "", "已完成104条"])
+    append_row(ws, ["单位主要负责人（签字）：                （盖章）"], merged=True)
+    append_row(ws, ["填报人：张三", "", "", "", "审核人：李四", "", "", "", "联系电话：0371-23456789"])
+    append_row(ws, ["附件：整改佐证材料目录"], merged=True)
+    append_row(ws, [])
+    append_row(ws, ["建章立制清单"], merged=True)
+    append_row(ws, ["序号", "制度名称", "制定部门", "印发时间", "文号"])
     for i in range(1, 4):
-        _append(ws, [i, f"管理制度{i}", "办公室", "2025年1月", f"机事〔2025〕{i}号"])
+        append_row(ws, [i, f"管理制度{i}", "办公室", "2025年1月", f"机事〔2025〕{i}号"])
     return len(header) + 1 + 4 + 2 + 3
 
 
