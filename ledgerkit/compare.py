@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import formats
-from .errors import LedgerkitError
+from .errors import LedgerkitError, unwritable
 from .figures import Summary, is_overdue, summarise
 from .model import Ledger, Measure
 from .speed import gc_paused
@@ -695,13 +695,7 @@ def write_changes_workbook(c: Comparison, out_path: Path, unit: str = "") -> Pat
             _write_detail(wb.add_worksheet(DETAIL_SHEET), styles, c)
             wb.close()
     except (OSError, FileCreateError) as exc:
-        reason = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
-        if isinstance(reason, PermissionError):
-            raise LedgerkitError(
-                f"无法写入“{out_path.name}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。"
-            ) from None
-        why = getattr(reason, "strerror", None) or str(reason)
-        raise LedgerkitError(f"无法写入“{out_path}”：{why}。请检查输出文件夹。") from None
+        raise unwritable(out_path, exc) from None
     return out_path
 
 
