@@ -777,3 +777,40 @@ def test_garbage_collector_restored(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["merged", "streamed"])
+def test_fast_cells_write_the_library_own_xml(tmp_path, monkeypatch, streamed):
+    """workbook/fast_cells.py writes the ledger sheet's cells as xlsxwriter itself would, byte for
+    byte: texts needing escapes (& < > quotes, spaces at either end, control characters, a literal
+    _x000D_, a rich-looking "<r>…</r>"), an emoji, numbers, dates, blanks, merged cells, notes."""
+    import xlsxwriter
+
+    from ledgerkit.workbook import fast_cells
+
+    probe = xlsxwriter.Workbook(str(tmp_path / "probe.xlsx"))
+    assert fast_cells.install(probe.add_worksheet())  # this xlsxwriter takes the fast path
+    probe.close()
+    if streamed:
+        monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 3)
+    ledger = small_ledger(tmp_path / "x.xlsx")
+    tricky = [" 前有空格", "后有空格 ", "换行\n结尾\n", "A&B<C>D\"E'", "控制\x01字符\r", "字面_x000D_转义",
+              "<r>像富文本</r>", "表情😀", "\u3000全角空格", "非字符\ufffe"]  # fmt: skip
+    for m, text in zip(ledger.measures, tricky, strict=False):
+        m.measure, m.progress, m.extras["备注2"] = text, text[::-1], text
+    parts = {}
+    for fast in (False, True):
+        if not fast:
+            monkeypatch.setattr(fast_cells, "install", lambda ws: False)
+        else:
+            monkeypatch.undo()
+            if streamed:
+                monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 3)
+        out = write_workbook(ledger, summarise(ledger, AS_OF), FINDINGS, tmp_path / f"{fast}.xlsx")
+        with zipfile.ZipFile(out) as zf:
+            parts[fast] = {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}
+    assert parts[True] == parts[False]
+    sheet = parts[True]["xl/worksheets/sheet1.xml"]
+    assert (b"inlineStr" in sheet) == streamed and b"_x0001_" in (
+        sheet if streamed else parts[True]["xl/sharedStrings.xml"]
+    )
