@@ -255,6 +255,9 @@ def _cell_writers(ws: Worksheet) -> tuple[Callable[..., int], Callable[..., int]
     calls xlsxwriter's undecorated methods, which take the same arguments; should a version of
     xlsxwriter lack them, the public ones are used.
     """
+    streamed = fast_cells.streamed_writers(ws)
+    if streamed is not None:  # constant_memory: cells stored straight into the row
+        return streamed
     names = ("write_string", "write_blank", "write_number")
     fast = [getattr(ws, "_" + name, None) for name in names]
     if all(callable(f) for f in fast):
