@@ -59,7 +59,8 @@ def install(ws: Worksheet) -> bool:
         finally:
             ws.fh = fh
 
-    def cell_xml(row: int, col: int, cell: Any) -> str:
+    def cell_xml(row: int, col: int, cell: Any, number: str = "") -> str:
+        """``number``: the row's number as written (row + 1), when the caller has it already."""
         fmt = cell.format
         kind = cell.__class__
         if fmt is None:
@@ -67,12 +68,14 @@ def install(ws: Worksheet) -> bool:
         name = letters.get(col)
         if name is None:
             name = letters[col] = xl_col_to_name(col)
-        head = f'<c r="{name}{row + 1}" s="{fmt._get_xf_index()}"'
+        head = f'<c r="{name}{number or row + 1}" s="{fmt._get_xf_index()}"'
         if kind is string_kind:
             text = cell.string
             if not inline:
                 return f'{head} t="s"><v>{text}</v></c>'  # text: the shared string's index
-            if _NEEDS_ESCAPE.search(text) or (text.startswith("<r>") and text.endswith("</r>")):
+            # isprintable and no "_x": nothing to escape (the regex is the slower test)
+            needs = (not text.isprintable() or "_x" in text) and _NEEDS_ESCAPE.search(text)
+            if needs or (text.startswith("<r>") and text.endswith("</r>")):
                 return library_xml(row, col, cell)
             space = ' xml:space="preserve"' if text and (text[0].isspace() or text[-1].isspace()) else ""
             if "&" in text or "<" in text or ">" in text:
@@ -95,10 +98,11 @@ def install(ws: Worksheet) -> bool:
         cells = ws.table.get(row_num)
         if cells:
             ws._write_row(row_num, None, ws.row_info.get(row_num))
+            number = str(row_num + 1)
             ws.fh.write(
                 "".join(
                     [
-                        cell_xml(row_num, c, cells[c])
+                        cell_xml(row_num, c, cells[c], number)
                         for c in range(ws.dim_colmin, ws.dim_colmax + 1)
                         if c in cells
                     ]
