@@ -790,7 +790,7 @@ def test_fast_cells_write_the_library_own_xml(tmp_path, monkeypatch, streamed):
 
     probe = xlsxwriter.Workbook(str(tmp_path / "probe.xlsx"), {"constant_memory": True})
     ws = probe.add_worksheet()
-    assert fast_cells.install(ws) and fast_cells.streamed_writers(ws)  # this xlsxwriter: the fast paths
+    assert fast_cells.install(ws) and fast_cells.StreamedRows.open(ws, 3)  # this xlsxwriter: the fast paths
     probe.close()
     if streamed:
         monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 3)
@@ -803,7 +803,7 @@ def test_fast_cells_write_the_library_own_xml(tmp_path, monkeypatch, streamed):
     for fast in (False, True):
         if not fast:
             monkeypatch.setattr(fast_cells, "install", lambda ws: False)
-            monkeypatch.setattr(fast_cells, "streamed_writers", lambda ws: None)
+            monkeypatch.setattr(fast_cells.StreamedRows, "open", classmethod(lambda cls, ws, n: None))
         else:
             monkeypatch.undo()
             if streamed:

@@ -1,18 +1,23 @@
-"""A faster way for xlsxwriter to put the ledger sheet's cells into the sheet XML, byte for byte
+"""Faster ways for xlsxwriter to put the ledger sheet's cells into the sheet XML, byte for byte
 the XML it writes itself.
 
-xlsxwriter turns each stored cell into XML in ``Worksheet._write_cell``, a general method: for
-every cell it looks up row and column formats, builds attribute lists, escapes each attribute
-and runs four regular expressions over each string. On a 100,000-measure ledger (1.6 million
-cells) that was more than half of writing the workbook (cProfile, bench P3). The cells of the
-ledger sheet are all of three kinds — a text, a number (a date's serial) or a blank, each with
-its own format — so ``install`` gives the sheet a ``_write_cell`` that writes those directly and
-hands every other cell (no format, a formula, a text holding control characters or an
-``_xHHHH_`` escape, a rich string) to xlsxwriter's own method.
+xlsxwriter keeps each cell as an object until its row is written, then turns it into XML in
+``Worksheet._write_cell``, a general method: for every cell it looks up row and column formats,
+builds attribute lists, escapes each attribute and runs four regular expressions over each
+string, and writes it with one call of its own. On a 100,000-measure ledger (1.6 million cells)
+that was more than half of writing the workbook (cProfile, bench P3). The ledger sheet's cells
+are all of three kinds — a text, a number (a date's serial) or a blank, each with a format — so:
 
-The XML is the library's, character for character (tests/test_workbook.py writes the same
-ledger with and without it and compares the sheet parts); should a version of xlsxwriter store
-cells differently, ``install`` leaves the sheet alone.
+- ``StreamedRows`` (constant_memory, the big ledgers): each row's cells become XML as they are
+  given and the row goes out in one write; no cell objects, no second pass;
+- ``install`` (any mode): the sheet's ``_write_cell`` writes those three kinds directly, and in
+  constant_memory a row's cells in one write.
+
+Every other cell (no format, a formula, a text holding control characters or an ``_xHHHH_``
+escape, a rich string) is written by xlsxwriter's own method. The XML is the library's,
+character for character: tests/test_workbook.py writes the same ledger with and without these,
+merged and streamed, and compares every part of the two files. Should a version of xlsxwriter
+keep its cells differently, both leave the sheet to the library.
 """
 
 from __future__ import annotations
@@ -20,7 +25,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from math import isfinite
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -119,63 +123,107 @@ def install(ws: Worksheet) -> bool:
     return True
 
 
-def streamed_writers(
-    ws: Worksheet,
-) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]] | None:
-    """write_string, write_blank, write_number for a constant_memory sheet written row by row in
-    order, storing each cell as the library's own undecorated methods do (the sheet's extent,
-    the previous row sent out when a new one begins, the cell kept until its row is done), less
-    the checks that are the same for every cell of a row. Anything unusual (a text that may be
-    over Excel's limit, a number that is not finite, a row before the current one) goes to the
-    library's method. None when this xlsxwriter differs or the sheet is not streamed."""
-    try:
-        from xlsxwriter import worksheet as xw
-    except ImportError:  # pragma: no cover - xlsxwriter is a dependency
-        return None
-    string_kind = getattr(xw, "CellStringTuple", None)
-    number_kind = getattr(xw, "CellNumberTuple", None)
-    blank_kind = getattr(xw, "CellBlankTuple", None)
-    library = [getattr(ws, name, None) for name in ("_write_string", "_write_blank", "_write_number")]
-    needed = ("table", "previous_row", "dim_colmin", "dim_colmax", "xls_strmax", "_check_dimensions")
-    if None in (string_kind, number_kind, blank_kind, *library) or not all(hasattr(ws, n) for n in needed):
-        return None
-    if not getattr(ws, "constant_memory", False):
-        return None
-    lib_string, lib_blank, lib_number = library
-    short = ws.xls_strmax // 2  # a text no longer than this cannot be over the limit
-    current: list[Any] = [None, None]  # the row being written, its cells
+class StreamedRows:
+    """constant_memory: the ledger sheet's rows as XML written straight into the sheet's row data,
+    each row in one write, as the library would write them: no cell objects, no second pass.
 
-    def cells_of(row: int, col: int) -> dict[int, Any] | None:
-        """The row's cell table after the library's per-cell checks; None: let the library do it."""
-        if row != current[0]:
-            if row < ws.previous_row or ws._check_dimensions(row, col):
-                return None
+    For each row, in order: the library's ``set_row``, then ``begin``, the cells (``put_text``,
+    ``put_blank``, ``put_number``, taking the arguments of the library's write_* methods), ``end``,
+    then the row's notes (the library's ``write_comment``); ``finish`` after the last row. The
+    library's own rows before the first (the heading) go out first; it is then told the rows
+    are written (``previous_row``), so it neither writes them again nor takes a cell there.
+    Every row must write cells in the same columns ``first_col``..``last_col``, whose extent the
+    sheet is given once a row; a text needing an escape is written by the library's method.
+    """
+
+    def __init__(self, ws: Worksheet, first_col: int, last_col: int, cell_xml: Callable[..., str]) -> None:
+        self.ws = ws
+        self.cols = (first_col, last_col)
+        self.cell_xml = cell_xml  # the library's XML for a cell object (the rare texts to escape)
+        self.row = -1
+        self.number = ""
+        self.parts: list[str] = []
+        self.started = False
+        self.styles: dict[int, str] = {}  # id(format) -> its xf index as written
+        self.names: list[str] = []  # column letters
+        self.string_kind: Any = None
+
+    @classmethod
+    def open(cls, ws: Worksheet, n_cols: int) -> StreamedRows | None:
+        """For a constant_memory sheet of ``n_cols`` columns; None when this xlsxwriter differs."""
+        try:
+            from xlsxwriter import worksheet as xw
+            from xlsxwriter.utility import xl_col_to_name
+        except ImportError:  # pragma: no cover - xlsxwriter is a dependency
+            return None
+        needed = ("previous_row", "row_info", "fh", "_write_row", "_write_single_row", "_check_dimensions")
+        string_kind = getattr(xw, "CellStringTuple", None)
+        if not getattr(ws, "constant_memory", False) or string_kind is None or n_cols < 1:
+            return None
+        if not all(hasattr(ws, name) for name in needed):
+            return None
+
+        def library_xml(row: int, col: int, cell: Any) -> str:
+            fh = ws.fh
+            ws.fh = io.StringIO()
+            try:
+                type(ws)._write_cell(ws, row, col, cell)
+                return ws.fh.getvalue()
+            finally:
+                ws.fh = fh
+
+        rows = cls(ws, 0, n_cols - 1, library_xml)
+        rows.names = [xl_col_to_name(c) for c in range(n_cols)]
+        rows.string_kind = string_kind
+        return rows
+
+    def _head(self, col: int, fmt: Any) -> str:
+        style = self.styles.get(id(fmt))
+        if style is None:
+            style = self.styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
+        return f'<c r="{self.names[col]}{self.number}{style}'
+
+    def begin(self, row: int) -> None:
+        ws = self.ws
+        if not self.started:  # the library's own rows above (the heading) out first
             if row > ws.previous_row:
                 ws._write_single_row(row)
-            current[0], current[1] = row, ws.table[row]
-        elif (col < ws.dim_colmin or col > ws.dim_colmax) and ws._check_dimensions(row, col):
-            return None
-        return current[1]
+            self.started = True
+        ws.previous_row = row  # notes may still go on this row
+        self.row, self.number, self.parts = row, str(row + 1), []
 
-    def write_string(row: int, col: int, text: str, fmt: Any = None) -> int:
-        cells = cells_of(row, col) if len(text) <= short else None
-        if cells is None:
-            return lib_string(row, col, text, fmt)
-        cells[col] = string_kind(text, fmt)
+    def put_text(self, row: int, col: int, text: str, fmt: Any) -> int:
+        if ((not text.isprintable() or "_x" in text) and _NEEDS_ESCAPE.search(text)) or (
+            text.startswith("<r>") and text.endswith("</r>")
+        ):
+            self.parts.append(self.cell_xml(row, col, self.string_kind(text, fmt)))
+            return 0
+        space = ' xml:space="preserve"' if text and (text[0].isspace() or text[-1].isspace()) else ""
+        if "&" in text or "<" in text or ">" in text:
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self.parts.append(f'{self._head(col, fmt)} t="inlineStr"><is><t{space}>{text}</t></is></c>')
         return 0
 
-    def write_blank(row: int, col: int, blank: Any, fmt: Any = None) -> int:
-        cells = cells_of(row, col) if fmt is not None else None
-        if cells is None:
-            return lib_blank(row, col, blank, fmt)
-        cells[col] = blank_kind(fmt)
+    def put_blank(self, row: int, col: int, _blank: Any, fmt: Any) -> int:
+        self.parts.append(f"{self._head(col, fmt)}/>")
         return 0
 
-    def write_number(row: int, col: int, number: Any, fmt: Any = None) -> int:
-        cells = cells_of(row, col) if type(number) in (int, float) and isfinite(number) else None
-        if cells is None:
-            return lib_number(row, col, number, fmt)
-        cells[col] = number_kind(number, fmt)
+    def put_number(self, row: int, col: int, number: float, fmt: Any) -> int:
+        self.parts.append(f"{self._head(col, fmt)}><v>{number:.16G}</v></c>")
         return 0
 
-    return write_string, write_blank, write_number
+    def end(self) -> None:
+        ws, row = self.ws, self.row
+        if not self.parts:
+            if row in ws.row_info:
+                ws._write_empty_row(row, None, ws.row_info[row])
+            return
+        ws._check_dimensions(row, self.cols[0])
+        ws._check_dimensions(row, self.cols[1])
+        ws._write_row(row, None, ws.row_info.get(row))
+        ws.fh.write("".join(self.parts) + "</row>")
+
+    def finish(self) -> None:
+        """After the last row: the library's next flush starts below it."""
+        if self.started:
+            self.ws.previous_row = self.row + 1

@@ -160,7 +160,11 @@ class LedgerSheet:
         marks: dict[int, list[int]] = {}  # row -> its columns with a finding, in order
         for r, c in sorted(placed):
             marks.setdefault(r, []).append(c)
-        write_string, write_blank, write_number = _cell_writers(ws)
+        stream = fast_cells.StreamedRows.open(ws, len(cols)) if self.constant_memory else None
+        if stream is not None:  # each row's cells as XML in one write (fast_cells.py)
+            write_string, write_blank, write_number = stream.put_text, stream.put_blank, stream.put_number
+        else:
+            write_string, write_blank, write_number = _cell_writers(ws)
         set_row, merge = ws.set_row, ws.merge_range
         heights: list[float] = []
         for i, m in enumerate(self.rows):
@@ -176,6 +180,8 @@ class LedgerSheet:
             h = height(n)
             heights.append(h)
             set_row(r, h)  # before the row's cells: constant_memory writes a row out when the next begins
+            if stream is not None:
+                stream.begin(r)
             mark = marks.get(r)
             for c, kind, fmt, other in plain if mark is None else _plan(cols, styles, runs, mark):
                 v = values[c]
@@ -201,9 +207,13 @@ class LedgerSheet:
                             write_string(r, c, cut(v), fmt)  # type: ignore[arg-type]
                         else:
                             write_blank(r, c, None, fmt)
+            if stream is not None:
+                stream.end()
             if mark is not None:  # notes too while the row is current (constant_memory)
                 for c in mark:
                     _note(ws, r, c, placed[(r, c)])
+        if stream is not None:
+            stream.finish()
         return heights
 
     def _fit_merged(self, ws: Worksheet, heights: list[float]) -> None:
@@ -255,9 +265,6 @@ def _cell_writers(ws: Worksheet) -> tuple[Callable[..., int], Callable[..., int]
     calls xlsxwriter's undecorated methods, which take the same arguments; should a version of
     xlsxwriter lack them, the public ones are used.
     """
-    streamed = fast_cells.streamed_writers(ws)
-    if streamed is not None:  # constant_memory: cells stored straight into the row
-        return streamed
     names = ("write_string", "write_blank", "write_number")
     fast = [getattr(ws, "_" + name, None) for name in names]
     if all(callable(f) for f in fast):
