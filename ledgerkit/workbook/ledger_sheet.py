@@ -160,7 +160,8 @@ class LedgerSheet:
         marks: dict[int, list[int]] = {}  # row -> its columns with a finding, in order
         for r, c in sorted(placed):
             marks.setdefault(r, []).append(c)
-        stream = fast_cells.StreamedRows.open(ws, len(cols)) if self.constant_memory else None
+        # streamed sheets have no merges: every row writes a cell in every column, as StreamedRows needs
+        stream = fast_cells.StreamedRows.open(ws, len(cols)) if self.constant_memory and not runs else None
         if stream is not None:  # each row's cells as XML in one write (fast_cells.py)
             write_string, write_blank, write_number = stream.put_text, stream.put_blank, stream.put_number
         else:
