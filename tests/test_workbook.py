@@ -786,11 +786,12 @@ def test_fast_cells_write_the_library_own_xml(tmp_path, monkeypatch, streamed):
     _x000D_, a rich-looking "<r>…</r>"), an emoji, numbers, dates, blanks, merged cells, notes."""
     import xlsxwriter
 
-    from ledgerkit.workbook import fast_cells
+    from ledgerkit.workbook import fast_cells, ledger_sheet
 
     probe = xlsxwriter.Workbook(str(tmp_path / "probe.xlsx"), {"constant_memory": True})
     ws = probe.add_worksheet()
-    assert fast_cells.install(ws) and fast_cells.StreamedRows.open(ws, 3)  # this xlsxwriter: the fast paths
+    # this xlsxwriter takes the fast paths
+    assert fast_cells.install_fast_cells(ws) and fast_cells.StreamedRows.open(ws, 3)
     probe.close()
     if streamed:
         monkeypatch.setattr(workbook, "CONSTANT_MEMORY_ROWS", 3)
@@ -802,7 +803,7 @@ def test_fast_cells_write_the_library_own_xml(tmp_path, monkeypatch, streamed):
     parts = {}
     for fast in (False, True):
         if not fast:
-            monkeypatch.setattr(fast_cells, "install", lambda ws: False)
+            monkeypatch.setattr(ledger_sheet, "install_fast_cells", lambda ws: False)
             monkeypatch.setattr(fast_cells.StreamedRows, "open", classmethod(lambda cls, ws, n: None))
         else:
             monkeypatch.undo()

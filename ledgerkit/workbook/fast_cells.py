@@ -10,7 +10,7 @@ are all of three kinds — a text, a number (a date's serial) or a blank, each w
 
 - ``StreamedRows`` (constant_memory, the big ledgers): each row's cells become XML as they are
   given and the row goes out in one write; no cell objects, no second pass;
-- ``install`` (any mode): the sheet's ``_write_cell`` writes those three kinds directly, and in
+- ``install_fast_cells`` (any mode): the sheet's ``_write_cell`` writes those three kinds directly, and in
   constant_memory a row's cells in one write.
 
 Every other cell (no format, a formula, a text holding control characters or an ``_xHHHH_``
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 _NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
 
-def install(ws: Worksheet) -> bool:
+def install_fast_cells(ws: Worksheet) -> bool:
     """Give ``ws`` the fast cell writer; False (and nothing changed) if this xlsxwriter differs."""
     try:
         from xlsxwriter import worksheet as xw

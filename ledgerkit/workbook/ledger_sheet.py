@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ..figures import Summary
 from ..model import STANDARD_HEADERS, Finding, Ledger, Measure
 from ..validate import EXCEL_CELL_LIMIT
-from . import fast_cells
+from .fast_cells import StreamedRows, install_fast_cells
 from .styles import (
     LEDGER_SHEET,
     MAX_ROW_HEIGHT,
@@ -132,7 +132,7 @@ class LedgerSheet:
 
     def write(self, wb: Workbook, styles: Styles, placed: Placed) -> None:
         ws = wb.add_worksheet(LEDGER_SHEET)
-        fast_cells.install(ws)  # the same XML, written faster: most of a big ledger's time
+        install_fast_cells(ws)  # the same XML, written faster: most of a big ledger's time
         write_heading(ws, styles, self.cols, self.title, self.line)
         heights = self._write_rows(ws, styles, placed)
         self._fit_merged(ws, heights)
@@ -161,7 +161,7 @@ class LedgerSheet:
         for r, c in sorted(placed):
             marks.setdefault(r, []).append(c)
         # streamed sheets have no merges: every row writes a cell in every column, as StreamedRows needs
-        stream = fast_cells.StreamedRows.open(ws, len(cols)) if self.constant_memory and not runs else None
+        stream = StreamedRows.open(ws, len(cols)) if self.constant_memory and not runs else None
         if stream is not None:  # each row's cells as XML in one write (fast_cells.py)
             write_string, write_blank, write_number = stream.put_text, stream.put_blank, stream.put_number
         else:
