@@ -10,8 +10,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 # Each target with the tags pip may accept there: a manylinux2014 (glibc 2.17) desk also installs
 # wheels for older glibc; the newer manylinux_2_28 is Kylin V10 / UOS 20 era glibc, also accepted.

@@ -32,7 +32,9 @@ def grow(src: Path, measures: int, target: Path) -> Path:
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     header = next(i for i, r in enumerate(rows) if any(v and "整改措施" in str(v) for v in r))
     body = [r for r in rows[header + 1 :] if any(v not in (None, "") for v in r)]
-    titles = [j for j, v in enumerate(rows[header]) if v and ("具体问题" in str(v) or v in ("问题", "反馈问题"))]
+    titles = [
+        j for j, v in enumerate(rows[header]) if v and ("具体问题" in str(v) or v in ("问题", "反馈问题"))
+    ]
     for k in range(max(measures - len(body), 0)):
         row = list(body[k % len(body)])
         for j in titles:

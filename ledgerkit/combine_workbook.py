@@ -149,9 +149,7 @@ class _Rows:
             words if col.align == "date" else f for col, f in zip(cols, self.formats, strict=True)
         ]
         self.sized = [
-            (c, col.width, one_line_chars(col.width))
-            for c, col in enumerate(cols)
-            if col.align == "left"
+            (c, col.width, one_line_chars(col.width)) for c, col in enumerate(cols) if col.align == "left"
         ]
 
     def write(self, r: int, values: list[Any]) -> None:

@@ -50,7 +50,9 @@ REGISTRY: dict[str, Rule] = {
         "{name}“{value}”写明已延期，按延期后的{new}统计（原定{original}）。",
         "如延期未获批准，请改回原定时限；建议整改时限只填一个日期，延期情况写在备注中。",
     ),
-    "date-invalid": Rule("error", "done_on", "{name}“{value}”不是有效日期。", "请填写如“2025年3月31日”的日期。"),
+    "date-invalid": Rule(
+        "error", "done_on", "{name}“{value}”不是有效日期。", "请填写如“2025年3月31日”的日期。"
+    ),
     "done-after-as-of": Rule(
         "error",
         "done_on",
@@ -208,7 +210,9 @@ REGISTRY: dict[str, Rule] = {
 }
 
 
-def make(code: str, sheet: str, cell: str, *, field: str | None = None, value: str = "", **values: object) -> Finding:
+def make(
+    code: str, sheet: str, cell: str, *, field: str | None = None, value: str = "", **values: object
+) -> Finding:
     """A finding at ``sheet``/``cell``, its message filled from the registry."""
     rule = REGISTRY[code]
     values = {"name": values.pop("name", ""), "value": value, **values}

@@ -36,7 +36,7 @@ def percent_value(done: int, total: int) -> float:
 
 
 def percent(done: int, total: int) -> str:
-    """"90.5%": always one decimal ("100.0%"), half up, as the domain's counting rules print it."""
+    """ "90.5%": always one decimal ("100.0%"), half up, as the domain's counting rules print it."""
     if total <= 0:
         return "0.0%"
     return f"{_exact_percent(done, total).quantize(_TENTH, rounding=ROUND_HALF_UP)}%"

@@ -131,7 +131,9 @@ class Context:
         self.header_words = {c: frozenset(w) for c, w in words.items()}
         self.header_starts = frozenset(t[0] for w in words.values() for t in w)
 
-    def finding(self, code: str, r: int, c: int, value: str = "", *, field: str | None = None, **values: object) -> None:
+    def finding(
+        self, code: str, r: int, c: int, value: str = "", *, field: str | None = None, **values: object
+    ) -> None:
         """Note a finding at the input cell (r, c), 0-based."""
         self.found.append(findings.make(code, self.sheet.name, a1(r, c), field=field, value=value, **values))
 
@@ -298,7 +300,23 @@ _LABEL_CELL = re.compile(r"^[^\d，,。；;：:！!？?]{1,12}$")
 _HEADER_ENDINGS = ("序号", "编号", "名称", "文号", "时间", "日期", "类别", "类型", "内容", "数量", "单位",
                    "部门", "科室", "情况", "人", "时限", "材料", "备注", "依据", "级别", "形式", "事项")  # fmt: skip
 # Ditto marks: "the same as the cell above" (folded forms).
-_DITTO_WRITTEN = ("同上", "同上。", "同 上", "同前", "〃", "″", "々", '"', "''", "“", "”", "＂", "ditto", "Ditto", "do.")
+_DITTO_WRITTEN = (
+    "同上",
+    "同上。",
+    "同 上",
+    "同前",
+    "〃",
+    "″",
+    "々",
+    '"',
+    "''",
+    "“",
+    "”",
+    "＂",
+    "ditto",
+    "Ditto",
+    "do.",
+)
 DITTO_MARKS = frozenset(fold(t).lower() for t in _DITTO_WRITTEN)
 _DITTO_CELLS = frozenset(_DITTO_WRITTEN)  # a quick test of a whole row before looking cell by cell
 OTHER_ROW_KINDS = frozenset(OTHER_KINDS)
@@ -619,7 +637,7 @@ def title_of(ctx: Context, text: str) -> tuple[str, str]:
 
 
 def resolve_ditto(ctx: Context, row: Row) -> None:
-    """"同上", "〃" and the like mean the value of the cell above: take it, and its source cell."""
+    """ "同上", "〃" and the like mean the value of the cell above: take it, and its source cell."""
     above = ctx.above
     ctx.above = row
     if _DITTO_CELLS.isdisjoint(row.texts):
@@ -1001,7 +1019,9 @@ def _without_instructions(
 
 def _sheet_rows(sheet: RawSheet, kind: str = "sheet") -> list[OtherRow]:
     """Every non-empty row of a sheet not counted as a whole (instructions, an old version)."""
-    return [OtherRow(sheet.name, r + 1, cells, kind) for r, row in enumerate(sheet.rows) if (cells := _texts(row))]
+    return [
+        OtherRow(sheet.name, r + 1, cells, kind) for r, row in enumerate(sheet.rows) if (cells := _texts(row))
+    ]
 
 
 def _texts(row: list[object]) -> list[str]:

@@ -36,6 +36,7 @@ class Header(Protocol):
     texts: dict[int, str]
     extras: list[int]
 
+
 # Share of the smaller sheet's texts found on the other for the two to be versions.
 SAME_LEDGER = 0.5
 _MONTH = (

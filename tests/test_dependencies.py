@@ -55,7 +55,10 @@ def test_every_import_is_a_declared_dependency():
 
 
 def test_every_dependency_has_an_upper_bound():
-    for group in [PYPROJECT["project"]["dependencies"], *PYPROJECT["project"]["optional-dependencies"].values()]:
+    for group in [
+        PYPROJECT["project"]["dependencies"],
+        *PYPROJECT["project"]["optional-dependencies"].values(),
+    ]:
         for requirement in group:
             spec = requirement.split(";")[0]
             assert "<" in spec, f"{requirement}: give it an upper bound (next major, next minor for 0.x)"

@@ -79,7 +79,10 @@ def test_template_built_when_templates_folder_is_missing(tmp_path, monkeypatch):
 
 def test_cli_init(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "ledgerkit", "init", str(tmp_path / "d")], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ledgerkit", "init", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "d" / TEMPLATE_NAME).is_file()

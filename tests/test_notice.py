@@ -906,7 +906,9 @@ def test_content_and_rendering_do_not_import_each_other():
 
     def imports(name: str) -> set[str]:
         tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
-        return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module}
+        return {
+            n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module
+        }
 
     assert not {"notice", "notice_content", "notice_wording"} & imports("docx_render")
     for name in ("notice_content", "notice_wording", "notice_hygiene", "notice_model"):

@@ -275,7 +275,9 @@ def _rules_table(w: _Cursor, title: str, ledger: Ledger, s: Summary) -> None:
     rows = rules_rows(s)
     column = rules_column(ledger) if s.rules.source == "column" else None
     if not rows:
-        w.line(f"无（台账“{column}”列未填写）" if column else "无（整改进展中未见“制定《…》”“修订《…》”等写法）")
+        w.line(
+            f"无（台账“{column}”列未填写）" if column else "无（整改进展中未见“制定《…》”“修订《…》”等写法）"
+        )
         w.row += 1
         return
     where = f"据台账“{column}”列统计" if column else "据整改进展中《》所列制度名称统计，请核对"
