@@ -143,7 +143,7 @@ def test_template_is_what_the_script_makes(tmp_path):
 
     fresh = write_blank_template(tmp_path / "t.xlsx")
     assert _parts(fresh) == _parts(TEMPLATES_DIR / TEMPLATE_NAME), (
-        "templates/台账模板.xlsx is stale: run python templates/make_ledger_template.py"
+        "templates/台账模板.xlsx is stale: run python scripts/make_ledger_template.py"
     )
 
 

@@ -3,7 +3,7 @@
 Run from the repository root after changing the columns (ledgerkit/workbook/table.py) or 填报说明
 (ledgerkit/workbook/template.py):
 
-    python templates/make_ledger_template.py
+    python scripts/make_ledger_template.py
 
 Offices may also edit the .xlsx in Excel directly (keep the header row's column names).
 """
@@ -13,13 +13,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from ledgerkit.workbook import write_blank_template  # noqa: E402
 
 TEMPLATE_NAME = "台账模板.xlsx"
 
 if __name__ == "__main__":
-    out = write_blank_template(HERE / TEMPLATE_NAME)
+    out = write_blank_template(ROOT / "templates" / TEMPLATE_NAME)
     print(f"已生成 {out}")
