@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ledgerkit.notice import write_notice
-from ledgerkit.notice_model import text_width
+from ledgerkit.notice.model import text_width
 from ledgerkit.pipeline import run
 
 

@@ -1,5 +1,5 @@
 """``python -m ledgerkit``: the same as the ``ledgerkit`` command."""
 
-from .cli import main
+from .cli.main import main
 
 main()

@@ -9,10 +9,10 @@ from pathlib import Path
 from .config import Config, load_config
 from .figures import Summary, summarise
 from .model import Finding, Ledger
-from .normalise import normalise
-from .read import read_workbook
-from .speed import gc_paused, preload
-from .validate import sort_findings, validate
+from .reading.normalise import normalise
+from .reading.read import read_workbook
+from .rules.validate import sort_findings, validate
+from .support.speed import gc_paused, preload
 
 
 @dataclass(slots=True)

@@ -171,7 +171,7 @@ def test_units_json_contract_and_exit_code(combined_run):
 
 
 def test_each_unit_figures_equal_truth_and_summary_json(combined_run, capsys):
-    from ledgerkit.commands import summary_command
+    from ledgerkit.cli.commands import summary_command
 
     _, data, _ = combined_run
     for u in data["units"]:
@@ -574,7 +574,7 @@ def _formula_folder(tmp_path: Path) -> Path:
 def test_text_like_a_formula_stays_text_held_or_streamed(tmp_path, monkeypatch, stream):
     from openpyxl import load_workbook
 
-    from ledgerkit import combine_workbook
+    from ledgerkit.combine import workbook as combine_workbook
 
     if stream:  # the constant_memory path of a folder above STREAM_MEASURES measures
         monkeypatch.setattr(combine_workbook, "STREAM_MEASURES", 0)

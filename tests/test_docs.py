@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ledgerkit.findings import REGISTRY, registry_markdown
+from ledgerkit.rules.findings import REGISTRY, registry_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_findings_doc_is_generated_from_the_registry():
     text = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
-    assert text == registry_markdown(), "run: python -m ledgerkit.findings > docs/findings.md"
+    assert text == registry_markdown(), "run: python -m ledgerkit.rules.findings > docs/findings.md"
     assert all(f"`{code}`" in text for code in REGISTRY)
 
 

@@ -20,8 +20,9 @@ from docx import Document
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ledgerkit import formats, mail
-from ledgerkit.report import figures_line, report_one
+from ledgerkit import formats
+from ledgerkit.workflow import mail
+from ledgerkit.workflow.report import figures_line, report_one
 
 AS_OF = date(2025, 3, 3)
 

@@ -274,7 +274,7 @@ def _long_cell(path: Path, data: dict) -> None:
 
 
 def _same_ledger(path: Path, data: dict) -> None:
-    from ledgerkit.read import read_workbook
+    from ledgerkit.reading.read import read_workbook
 
     suffix = path.suffix
     assert read_workbook(path).file_format == ("xls" if suffix == ".xlsx" else "xlsx")
@@ -285,7 +285,7 @@ def _odd_name(path: Path, data: dict) -> None:
 
 
 def _xlsm(path: Path, data: dict) -> None:
-    from ledgerkit.read import read_workbook
+    from ledgerkit.reading.read import read_workbook
 
     assert read_workbook(path).file_format == "xlsm"
     with zipfile.ZipFile(data["outputs"]["workbook"]) as zf:  # macros are not carried over
@@ -349,7 +349,7 @@ def _raw_sheet(folder: Path, body: str, prefixed: bool = False) -> Path:
 def test_extent_scan_agrees_with_calamine(tmp_path, sheet):
     from python_calamine import CalamineWorkbook
 
-    from ledgerkit.xlsx_parts import check_part, exact_extent
+    from ledgerkit.reading.xlsx_parts import check_part, exact_extent
 
     path = sheet(tmp_path)
     end = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).end
@@ -364,8 +364,8 @@ def test_a_stray_value_in_the_last_row_still_reads(tmp_path):
     """Typing into row 1,048,576 by accident happens: 12 columns x 1M rows is within bounds."""
     from openpyxl import load_workbook
 
-    from ledgerkit.read import MAX_CELLS, sniff_format
-    from ledgerkit.xlsx_parts import exact_extent
+    from ledgerkit.reading.read import MAX_CELLS, sniff_format
+    from ledgerkit.reading.xlsx_parts import exact_extent
 
     path = hostile.write_xlsx(tmp_path / "误输入.xlsx", hostile.good_rows())
     wb = load_workbook(path)
@@ -379,9 +379,9 @@ def test_a_stray_value_in_the_last_row_still_reads(tmp_path):
 
 def test_parts_parsed_whole_are_size_capped(tmp_path, monkeypatch):
     """workbook.xml and its rels are parsed into a tree: past MAX_TREE they are refused, not parsed."""
-    from ledgerkit import xlsx_parts
     from ledgerkit.errors import UnreadableError
-    from ledgerkit.read import sniff_format
+    from ledgerkit.reading import xlsx_parts
+    from ledgerkit.reading.read import sniff_format
 
     path = hostile.write_xlsx(tmp_path / "台账.xlsx", hostile.good_rows())
     monkeypatch.setattr(xlsx_parts, "MAX_TREE", 100)
@@ -396,7 +396,7 @@ def test_defusedxml_refuses_entity_bombs_where_we_parse_xml(tmp_path):
     """Our own XML parses (xlsx_parts) go through defusedxml: the bombs never expand."""
     from defusedxml import DefusedXmlException
 
-    from ledgerkit import xlsx_parts
+    from ledgerkit.reading import xlsx_parts
 
     with zipfile.ZipFile(hostile.entity_bomb_workbook(tmp_path)) as zf, pytest.raises(DefusedXmlException):
         xlsx_parts.sheet_parts(zf)
@@ -471,27 +471,32 @@ XML_PARSERS = re.compile(
 
 def test_only_defusedxml_parses_input_xml():
     """Static: no module of ledgerkit imports a raw XML parser. The exceptions are the
-    ParseError class (an exception type, no parser) and python-docx in docx_render, which
+    ParseError class (an exception type, no parser) and python-docx in notice/render, which
     parses notice templates with lxml and resolve_entities=False (see the template tests)."""
     allowed = {
-        ("read.py", "from xml.etree.ElementTree import ParseError"),
-        ("docx_render.py", "from lxml.etree import XMLSyntaxError"),  # an exception type, no parser
-        ("batch.py", "import docx  # noqa: F401"),  # preloaded before forking workers; parses nothing
-        # combine's report table: enum and length types, no parser (the template is opened by docx_render)
-        ("combine_report.py", "from docx.enum.table import WD_TABLE_ALIGNMENT"),
-        ("combine_report.py", "from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING"),
-        ("combine_report.py", "from docx.shared import Mm, Pt"),
+        ("reading/read.py", "from xml.etree.ElementTree import ParseError"),
+        ("notice/render.py", "from lxml.etree import XMLSyntaxError"),  # an exception type, no parser
+        (
+            "workflow/batch.py",
+            "import docx  # noqa: F401",
+        ),  # preloaded before forking workers; parses nothing
+        # combine's report table: enum and length types, no parser (the template is opened by notice/render)
+        ("combine/report.py", "from docx.enum.table import WD_TABLE_ALIGNMENT"),
+        ("combine/report.py", "from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING"),
+        ("combine/report.py", "from docx.shared import Mm, Pt"),
     }
     found = set()
-    for module in (ROOT / "ledgerkit").glob("*.py"):
+    for module in (ROOT / "ledgerkit").rglob("*.py"):
+        name = module.relative_to(ROOT / "ledgerkit").as_posix()
         for m in XML_PARSERS.finditer(module.read_text(encoding="utf-8")):
             line = m.group(0).strip()
-            if module.name == "docx_render.py" and line.startswith(("from docx", "import docx")):
+            if name == "notice/render.py" and line.startswith(("from docx", "import docx")):
                 continue
-            found.add((module.name, line))
+            found.add((name, line))
     assert found <= allowed, found - allowed
     assert (
-        "from defusedxml import ElementTree as SafeET" in (ROOT / "ledgerkit" / "xlsx_parts.py").read_text()
+        "from defusedxml import ElementTree as SafeET"
+        in (ROOT / "ledgerkit" / "reading" / "xlsx_parts.py").read_text()
     )
 
 

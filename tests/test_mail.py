@@ -27,9 +27,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from ledgerkit import mail
 from ledgerkit.config import Config
 from ledgerkit.errors import MailError
+from ledgerkit.workflow import mail
 
 HOST = "127.0.0.1"
 DOCX_NAME = "开封市机关事务中心关于巡察整改情况的通报（社会公开稿）.docx"
@@ -447,7 +447,7 @@ def test_unknown_security_is_explained(files: list[Path]) -> None:
 def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "HOME": str(cwd), **env}
     return subprocess.run(
-        [sys.executable, "-m", "ledgerkit.cli", "mail", *args],
+        [sys.executable, "-m", "ledgerkit.cli.main", "mail", *args],
         cwd=cwd,
         env=environment,
         capture_output=True,

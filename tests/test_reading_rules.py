@@ -156,7 +156,7 @@ def test_merges_to_the_last_row_and_column_are_bounded_by_the_data(tmp_path):
 
 
 def test_bounded_merges_keep_what_covers_data():
-    from ledgerkit.read import Merge, bounded_merges
+    from ledgerkit.reading.read import Merge, bounded_merges
 
     ranges = [((0, 0), (0, 16383)), ((3, 1), (1048575, 2)), ((9, 0), (1048575, 11)), ((0, 20), (3, 30))]
     assert bounded_merges(ranges, 5, 12) == [Merge(0, 0, 0, 11), Merge(3, 1, 4, 2)]
@@ -423,9 +423,9 @@ def _write_cleaned(result, out):
     )
 )
 def test_every_input_column_survives_into_the_cleaned_workbook(tmp_path, columns):
-    from ledgerkit.columns import match_header
     from ledgerkit.model import col_letter
-    from ledgerkit.normalise import unnamed_column
+    from ledgerkit.reading.columns import match_header
+    from ledgerkit.reading.normalise import unnamed_column
 
     assert all(match_header(name) is None for name in EXTRA_NAMES)
     rows = [HEADER + [name for name, _ in columns], *rows_of(3)]
@@ -518,7 +518,7 @@ def test_status_group_over_month_columns(tmp_path):
 
 def test_cleaned_workbook_of_each_class_reads_back_without_errors(tmp_path):
     from ledgerkit import workbook
-    from ledgerkit.versions import OWN_SHEETS
+    from ledgerkit.reading.versions import OWN_SHEETS
 
     assert {workbook.LEDGER_SHEET, workbook.SUMMARY_SHEET, workbook.FINDINGS_SHEET} == OWN_SHEETS
     status_cols = _two_status_columns("完成情况（11月）", "完成情况（12月）")

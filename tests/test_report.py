@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 from build import HEADER, measure_row, write_xls, write_xlsx
 
-from ledgerkit.report import output_folder_name, output_folders
+from ledgerkit.workflow.report import output_folder_name, output_folders
 
 
 def ledgerkit(*args: str) -> subprocess.CompletedProcess:

@@ -25,7 +25,7 @@ from test_mail import smtp_server  # noqa: F401  (fixture)
 from test_watch import log_lines, log_text, no_watcher_outlives_its_test, start, stop, wait_for  # noqa: F401
 
 from ledgerkit.compare import KIND_NAMES, KINDS, compare_files
-from ledgerkit.history import HISTORY_DIR, History, history_name, ledger_key
+from ledgerkit.workflow.history import HISTORY_DIR, History, history_name, ledger_key
 
 AS_OF = "2025-02-08"
 
@@ -246,7 +246,7 @@ def test_watch_remembers_across_a_restart_and_mails_the_red_flags(pair, tmp_path
 
 def test_a_spoilt_remembered_copy_costs_only_the_comparison(pair, tmp_path) -> None:
     """In process, as test_watch's mid-run tests: v1, its copy spoilt, v2 still reported."""
-    from ledgerkit.watch import Watcher
+    from ledgerkit.workflow.watch import Watcher
 
     old, new = pair
     inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ledgerkit.speed import gc_paused, preload
+from ledgerkit.support.speed import gc_paused, preload
 
 
 def test_gc_pause_promotes_instead_of_collecting():

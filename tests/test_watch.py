@@ -17,8 +17,8 @@ from build import HEADER, measure_row, write_xls, write_xlsx
 from conftest import ROOT, SAMPLES
 from test_mail import smtp_server  # noqa: F401  (fixture)
 
-from ledgerkit.atomic import is_temporary
-from ledgerkit.watch import file_hash
+from ledgerkit.support.atomic import is_temporary
+from ledgerkit.workflow.watch import file_hash
 
 sys.path.insert(0, str(ROOT / "bench"))
 from make_ledger import make_ledger
@@ -381,7 +381,7 @@ def test_outbox_that_is_a_file_is_one_sentence(tmp_path):
 def test_a_file_that_vanishes_mid_run_is_not_failed_and_is_done_when_it_is_back(folders, monkeypatch):
     """The window between taking a file and opening it, made certain: the file is moved away
     as its report starts (the real report then cannot find it), then moved back unchanged."""
-    from ledgerkit import watch
+    from ledgerkit.workflow import watch
 
     inbox, outbox = folders
     path = write_xlsx(inbox / "台账.xlsx", ledger_rows(1))
@@ -436,7 +436,7 @@ def test_outbox_replaced_by_a_file_mid_run_fails_the_file_then_it_is_retried(fol
 
 def test_a_state_file_of_the_earlier_layout_is_read(folders):
     """State written by the previous release (keyed by content hash) still means "done"."""
-    from ledgerkit import watch
+    from ledgerkit.workflow import watch
 
     inbox, outbox = folders
     path = write_xlsx(inbox / "台账.xlsx", ledger_rows(1))

@@ -14,10 +14,11 @@ import openpyxl
 import pytest
 from conftest import load_truth, sample_files
 
-from ledgerkit import atomic, workbook
+from ledgerkit import workbook
 from ledgerkit.errors import LedgerkitError
 from ledgerkit.figures import summarise
 from ledgerkit.model import STATUSES, Finding, Ledger, Measure, SheetInfo
+from ledgerkit.support import atomic
 from ledgerkit.text import fold
 from ledgerkit.workbook import (
     DATE_FORMAT,

@@ -27,12 +27,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import atomic_path
 from ..errors import LedgerkitError, unwritable
 from ..figures import Summary
 from ..model import CHANGES_SHEET, OTHER_SHEET, STANDARD_HEADERS, Finding, Ledger
-from ..speed import gc_paused
-from ..validate import EXCEL_CELL_LIMIT
+from ..rules.validate import EXCEL_CELL_LIMIT
+from ..support.atomic import atomic_path
+from ..support.speed import gc_paused
 from .findings_sheet import FINDINGS_HEADERS, FINDINGS_WIDTHS, write_findings_sheet
 from .ledger_sheet import LedgerSheet, ledger_rows
 from .other_sheet import write_other_sheet

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..figures import Summary
 from ..model import STANDARD_HEADERS, Finding, Ledger, Measure
-from ..validate import EXCEL_CELL_LIMIT
+from ..rules.validate import EXCEL_CELL_LIMIT
 from .fast_cells import StreamedRows, install_fast_cells
 from .styles import (
     LEDGER_SHEET,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..validate import EXCEL_CELL_LIMIT
+from ..rules.validate import EXCEL_CELL_LIMIT
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import formats
-from ..figures import DUE_SOON_DAYS, DueItem, Group, Summary, rules_column, rules_rows
+from ..figures import (
+    DUE_SOON_DAYS,
+    DueItem,
+    Group,
+    Summary,
+    rules_column,
+    rules_rows,
+)
 from ..model import CHANGES_SHEET, STATUSES, Ledger
 from .styles import (
     FONT,

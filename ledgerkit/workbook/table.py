@@ -11,8 +11,23 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..figures import DUE_SOON_DAYS
-from ..model import DONE, STANDARD_HEADERS, STATUSES, Ledger, a1, col_letter
-from .styles import EXCEL_ROWS, LISTS_SHEET, Styles, cut, display_len, print_setup, title_cell
+from ..model import (
+    DONE,
+    STANDARD_HEADERS,
+    STATUSES,
+    Ledger,
+    a1,
+    col_letter,
+)
+from .styles import (
+    EXCEL_ROWS,
+    LISTS_SHEET,
+    Styles,
+    cut,
+    display_len,
+    print_setup,
+    title_cell,
+)
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format

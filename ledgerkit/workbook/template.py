@@ -10,8 +10,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import atomic_path
-from .styles import INSTRUCTIONS_SHEET, LEDGER_SHEET, Styles, height, lines, print_setup
+from ..support.atomic import atomic_path
+from .styles import (
+    INSTRUCTIONS_SHEET,
+    LEDGER_SHEET,
+    Styles,
+    height,
+    lines,
+    print_setup,
+)
 from .table import finish_table, is_wide, ledger_columns, write_heading, write_lists_sheet
 
 if TYPE_CHECKING:

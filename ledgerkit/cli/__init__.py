@@ -1,0 +1,1 @@
+"""The command line: argument parsing, usage sentences, and all printing."""

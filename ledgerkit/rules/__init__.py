@@ -1,0 +1,1 @@
+"""Rules: the registry of finding codes, marks on rows, and validation of the measures table."""
