@@ -26,12 +26,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledgerkit import formats
+from ledgerkit.cli.commands.combine import combine_command
 from ledgerkit.combine import (
     REPORT_NAME,
     WORKBOOK_NAME,
     FileRead,
     combine,
-    combine_command,
     combine_folder,
     find_ledgers,
     unit_from_title,
@@ -171,7 +171,7 @@ def test_units_json_contract_and_exit_code(combined_run):
 
 
 def test_each_unit_figures_equal_truth_and_summary_json(combined_run, capsys):
-    from ledgerkit.cli.commands import summary_command
+    from ledgerkit.cli.commands.summary import summary_command
 
     _, data, _ = combined_run
     for u in data["units"]:

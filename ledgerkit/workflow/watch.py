@@ -33,7 +33,6 @@ import json
 import logging
 import queue
 import shutil
-import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -487,21 +486,3 @@ def _logger(path: Path) -> logging.Logger:
             handler.setFormatter(fmt)
             log.addHandler(handler)
     return log
-
-
-def watch_command(
-    inbox: Path, out: Path | None, config: Path | None, poll: bool, archive: Path | None, mail_to: list[str]
-) -> int:
-    if not inbox.is_dir():
-        raise LedgerkitError(f"收件文件夹“{inbox}”不存在。请先创建它（ledgerkit init 会创建 inbox 文件夹）。")
-    watcher = Watcher(inbox, out or default_outbox(inbox), config, archive, mail_to)
-
-    def stop(_signum, _frame) -> None:
-        watcher.stop.set()
-        if watcher.busy:
-            raise Stopped
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    watcher.run(poll=poll)
-    return 0
