@@ -5,7 +5,7 @@ level and inside functions alike: an import deferred into a function (to keep ``
 is still a dependency, and a cycle through one still means two modules that cannot be
 understood, tested or moved apart.
 
-The layers (docs: ../shared/docs/architecture.md): reading and rules decide, they never import a
+The layers (the shared architecture note): reading and rules decide, they never import a
 writer (workbook, notice, combine, xlsxwriter, docx); no library folder imports the CLI, where all
 printing is; support is the floor and imports nothing of ledgerkit outside itself.
 """
@@ -187,3 +187,55 @@ def test_each_folder_imports_only_what_its_layer_may():
     assert "python_calamine" in externals["ledgerkit.reading.read"]  # the external imports are seen
     found = layer_violations(graph, externals)
     assert not found, "layer crossings:\n" + "\n".join(found)
+
+
+# ---- printing only in cli/ ------------------------------------------------------------------
+
+# support/console.py sets the streams' error handler (it writes nothing), before the CLI prints.
+MAY_TOUCH_STREAMS = {"ledgerkit.support.console"}
+
+
+def console_writes(path: Path) -> list[str]:
+    """Each place ``path`` writes to the console itself: print(), sys.stdout/stderr, a rich
+    Console, click.echo, a logging StreamHandler; as "line: what"."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Call):
+            f = node.func
+            bare = f.id if isinstance(f, ast.Name) else ""
+            attr = f.attr if isinstance(f, ast.Attribute) else ""
+            owner = f.value.id if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) else ""
+            if bare in {"print", "Console", "StreamHandler"} or attr in {"Console", "StreamHandler"}:
+                found.append(f"{node.lineno}: {bare or attr}()")
+            elif owner == "click" and attr in {"echo", "secho"}:
+                found.append(f"{node.lineno}: click.{attr}()")
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in {"stdout", "stderr"}
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        ):
+            found.append(f"{node.lineno}: sys.{node.attr}")
+    return sorted(found, key=lambda w: int(w.partition(":")[0]))
+
+
+def test_the_console_finder_sees_each_way_of_printing(tmp_path):
+    sample = tmp_path / "m.py"
+    sample.write_text(
+        "import sys, logging\nprint('x')\nsys.stderr.write('x')\nlogging.StreamHandler()\n"
+        "from rich.console import Console\nConsole().print('x')\n",
+        encoding="utf-8",
+    )
+    assert console_writes(sample) == ["2: print()", "3: sys.stderr", "4: StreamHandler()", "6: Console()"]
+
+
+def test_printing_only_in_the_cli():
+    found = [
+        f"{module_name(p)}:{where}"
+        for p in sorted(SOURCE.rglob("*.py"))
+        if not within(module_name(p), CLI) and module_name(p) not in MAY_TOUCH_STREAMS
+        for where in console_writes(p)
+    ]
+    assert not found, "the library writes to the console (return lines or take a callback):\n" + "\n".join(
+        found
+    )

@@ -537,7 +537,7 @@ def test_cli_combine_json_and_plain(tmp_path):
     lines = proc.stdout.splitlines()
     assert lines[0] == "汇总：5 个单位计入，2 个旧版本未计入，1 个文件无法读取。"
     assert lines[1].startswith("截至2025年3月3日，具体问题")
-    assert "✗ 单位丁/整改台账.xlsx：" in proc.stdout
+    assert "× 单位丁/整改台账.xlsx：" in proc.stdout
     assert f"汇总表：{folder / '输出' / WORKBOOK_NAME}" in lines
 
 

@@ -240,7 +240,7 @@ def closing_lines(c: Combined, outputs: dict[str, str | None]) -> list[str]:
             f"注意：{len(with_errors)} 个单位的台账有校验错误，其数字可能不准确：{'、'.join(with_errors)}。"
             "请对各台账运行 ledgerkit check 查看。"
         )
-    lines += [f"✗ {c.relative(u.file)}：{u.message}" for u in c.unreadable]
+    lines += [f"× {c.relative(u.file)}：{u.message}" for u in c.unreadable]
     lines += [
         f"旧版本未计入：{c.relative(s.file)}（{s.unit}，以 {c.relative(s.by)} 为准）" for s in c.superseded
     ]

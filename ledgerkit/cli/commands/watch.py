@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 from pathlib import Path
 
 from ...errors import LedgerkitError
@@ -15,7 +16,7 @@ def watch_command(
 
     if not inbox.is_dir():
         raise LedgerkitError(f"收件文件夹“{inbox}”不存在。请先创建它（ledgerkit init 会创建 inbox 文件夹）。")
-    watcher = Watcher(inbox, out or default_outbox(inbox), config, archive, mail_to)
+    watcher = Watcher(inbox, out or default_outbox(inbox), config, archive, mail_to, echo=_echo)
 
     def stop(_signum, _frame) -> None:
         watcher.stop.set()
@@ -26,3 +27,8 @@ def watch_command(
     signal.signal(signal.SIGINT, stop)
     watcher.run(poll=poll)
     return 0
+
+
+def _echo(line: str) -> None:
+    """Each log line on the console too, where the log's StreamHandler used to write it."""
+    print(line, file=sys.stderr, flush=True)
