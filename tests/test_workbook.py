@@ -563,7 +563,7 @@ def test_unwritable_output_is_a_sentence(tmp_path):
     [
         (PermissionError(errno.EACCES, "Permission denied"), "文件可能正在 Excel 或 WPS 中打开"),
         (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间不足"),
-        (OSError(errno.EIO, "Input/output error"), "Input/output error。请检查输出文件夹"),
+        (OSError(errno.EIO, "Input/output error"), "读写磁盘出错。请检查输出文件夹"),
     ],
 )
 def test_library_write_errors_are_sentences(tmp_path, monkeypatch, error, sentence):

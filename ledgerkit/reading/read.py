@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from ..errors import UnreadableError
+from ..errors import UnreadableError, os_reason
 from .xlsx_parts import (
     Extent,
     HostilePart,
@@ -82,7 +82,7 @@ def inspect(path: Path) -> tuple[str, frozenset[str]]:
     except IsADirectoryError:
         raise UnreadableError(f"“{name}”是文件夹，不是台账文件。") from None
     except OSError as exc:
-        raise UnreadableError(f"无法打开“{name}”：{exc.strerror}。请确认文件没有被其他程序独占。") from None
+        raise UnreadableError(f"无法打开“{name}”：{os_reason(exc)}。请确认文件没有被其他程序独占。") from None
     if not head:
         raise UnreadableError(f"“{name}”是空文件，不是 Excel 台账。请重新导出或保存后再试。")
     if head.startswith(OLE_MAGIC):

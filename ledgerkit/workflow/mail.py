@@ -29,7 +29,7 @@ from urllib.parse import quote as percent_encode
 
 from .. import formats
 from ..config import Config
-from ..errors import MailError
+from ..errors import MailError, os_reason
 from ..support.atomic import atomic_path
 
 TIMEOUT = 20.0  # seconds for the connection and each server reply: a dead server must not hang a watcher
@@ -206,7 +206,7 @@ def _read(path: Path) -> bytes:
         raise MailError(f"“{path}”是文件夹，不能作为附件。请指定其中的文件。") from None
     except OSError as exc:
         raise MailError(
-            f"无法读取要发送的文件“{path}”（{exc.strerror}）。请关闭占用它的程序后重试。"
+            f"无法读取要发送的文件“{path}”（{os_reason(exc)}）。请关闭占用它的程序后重试。"
         ) from None
 
 
@@ -283,7 +283,7 @@ def _write_eml(msg: EmailMessage, path: Path) -> None:
         with atomic_path(path) as tmp:
             tmp.write_bytes(msg.as_bytes())
     except OSError as exc:
-        raise MailError(f"无法保存邮件文件“{path}”（{exc.strerror}）。请检查该文件夹是否可写。") from None
+        raise MailError(f"无法保存邮件文件“{path}”（{os_reason(exc)}）。请检查该文件夹是否可写。") from None
     finally:
         del msg["X-Unsent"]  # the message recipients get must not open as a draft
 
@@ -444,7 +444,7 @@ def _explain(exc: OSError, stage: str, server: _Server, sender: str) -> str:
         return f"邮件服务器 {where} 拒绝连接。请检查 [mail] host 和 port，以及服务器是否开启。"
     if isinstance(exc, socket.gaierror):
         return f"找不到邮件服务器“{server.host}”。请检查 [mail] host 和网络连接。"
-    return f"无法连接邮件服务器 {where}（{exc.strerror or exc}）。请检查 [mail] host、port 和网络连接。"
+    return f"无法连接邮件服务器 {where}（{os_reason(exc)}）。请检查 [mail] host、port 和网络连接。"
 
 
 # --- The library call and the command ----------------------------------------------------------

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import formats
-from ..errors import LedgerkitError, OutputError
+from ..errors import LedgerkitError, OutputError, os_reason, read_only, read_only_folder
 
 if TYPE_CHECKING:  # the pipeline imports pandas: only when a report is made
     from ..compare import Comparison
@@ -150,8 +150,12 @@ def ensure_writable_folder(folder: Path) -> None:
             f"输出文件夹“{folder}”无法创建：路径中有一部分是文件而不是文件夹，请检查输出路径。"
         ) from None
     except OSError as exc:
+        if read_only(folder if folder.is_dir() else folder.parent, exc):
+            raise read_only_folder(
+                folder if folder.is_dir() else folder.parent, "无法写入清洗台账和通报"
+            ) from None
         raise OutputError(
-            f"输出文件夹“{folder}”不能写入（{exc.strerror or exc}），请检查该文件夹的权限和磁盘空间。"
+            f"输出文件夹“{folder}”不能写入（{os_reason(exc)}），请检查该文件夹的权限和磁盘空间。"
         ) from None
 
 

@@ -41,7 +41,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import LedgerkitError
+from ..errors import LedgerkitError, os_reason
 from ..support.atomic import atomic_path, is_temporary
 from .history import HISTORY_DIR, History
 from .report import (
@@ -126,7 +126,7 @@ class State:
                 tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
             self.save_error = ""
         except OSError as exc:  # kept in memory; saved with the next change the folder allows
-            self.save_error = f"无法保存处理记录“{self.path}”（{exc.strerror or exc}）"
+            self.save_error = f"无法保存处理记录“{self.path}”（{os_reason(exc)}）"
 
 
 def _by_name(by_hash: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -280,7 +280,7 @@ class Watcher:
             self.log.info("%s 在处理前已被移走或删除，不作处理。", name)
             return False
         except OSError as exc:  # e.g. locked by the program still saving it: looked at again
-            self.log.info("暂时无法读取 %s（%s），稍后再试。", name, exc.strerror or exc)
+            self.log.info("暂时无法读取 %s（%s），稍后再试。", name, os_reason(exc))
             return False
         entry = self.state.get(name)
         if entry is not None and entry.get("hash") == digest and not self._worth_redoing(name, entry):
@@ -413,7 +413,7 @@ class Watcher:
             return self.history.remember(report.key, digest, name, report.workbook)
         except OSError as exc:
             self.log.warning(
-                "未能保存 %s 的清洗台账副本（%s），下一个版本将无法与这一版对照。", name, exc.strerror or exc
+                "未能保存 %s 的清洗台账副本（%s），下一个版本将无法与这一版对照。", name, os_reason(exc)
             )
             return []
 
@@ -447,7 +447,7 @@ class Watcher:
             with atomic_path(outdir / ERROR_REPORT) as tmp:
                 tmp.write_text(text, encoding="utf-8")
         except OSError as exc:
-            self.log.warning("无法写入 %s（%s）。", outdir / ERROR_REPORT, exc.strerror or exc)
+            self.log.warning("无法写入 %s（%s）。", outdir / ERROR_REPORT, os_reason(exc))
 
     def _archive(self, path: Path) -> None:
         assert self.archive is not None
@@ -458,7 +458,7 @@ class Watcher:
                 target = self.archive / f"{path.stem}-{datetime.now():%Y%m%d%H%M%S}{path.suffix}"
             shutil.move(str(path), str(target))
         except OSError as exc:
-            self.log.warning("未能归档 %s（%s），台账留在收件文件夹。", path.name, exc.strerror or exc)
+            self.log.warning("未能归档 %s（%s），台账留在收件文件夹。", path.name, os_reason(exc))
             return
         self.log.info("已归档 %s → %s", path.name, target)
 
