@@ -33,7 +33,7 @@ from ..model import (
     SheetInfo,
     col_letter,
 )
-from ..rules import findings, marks
+from ..rules import findings
 from ..text import (
     clean,
     fold,
@@ -164,7 +164,6 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     ledger.issue_only_rows = [m for m in issue_rows if m.issue_id not in with_measures and m.issue_key]
     ledger.has_aspects = any(m.aspect_key for m in ledger.measures)
     ledger.has_problems = any(m.problem_key for m in ledger.measures)
-    notes.extend(marks.mark_findings(raw, ledger))
     return ledger, notes
 
 
