@@ -62,6 +62,17 @@ NUMBERING = (
 _LABEL = re.compile(r"^(具体表现|具体问题|问题表现)\s*[:：]\s*")
 
 
+# A list mark opening a text ("一是……"): numbers items of a list, not a heading, so it is no
+# NUMBERING style; ``starts_numbered`` counts it.
+_SHI_START = re.compile(r"^[一二三四五六七八九十]+是")
+
+
+def starts_numbered(text: str) -> bool:
+    """The text opens with a numbering the office wrote: a NUMBERING style or a list mark 一是.
+    The one numbering grammar: the reader's section styles and the notice's line joins use it."""
+    return numbering_style(text) is not None or _SHI_START.match(text) is not None
+
+
 def numbering_style(text: str) -> str | None:
     for name, pattern in NUMBERING:
         if pattern.match(text):
@@ -226,7 +237,8 @@ def _from_number(number: float) -> DateParse:
     return _parse_text(text, False)
 
 
-# What offices write in a date cell that has no date: read as empty.
+# What offices write in a cell to say "nothing here" (a date cell with no date, a progress or
+# description left as "/"): read as empty. Folded, so full-width ／ and － are the same marks.
 NOT_APPLICABLE = frozenset(("/", "-", "--", "—", "——", "无", "暂无", "/。", "—/—"))
 
 
