@@ -16,10 +16,14 @@ from ..model import (
 from ..rules import findings
 from ..text import (
     canonical_status,
+    clean,
     numbered_list,
     parse_date,
     split_numbered,
+    status_in_text,
+    year_month_shown,
 )
+from .cell_values import shown_number, year_month_candidate
 from .header import Header, header_field
 from .read import RawSheet
 from .rows import Context, Row
@@ -101,10 +105,20 @@ def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
         m.status = canonical_status(m.status_text) if m.status_text else None
         if c in row.merged_from:
             m.origins["status"] = Source(m.sheet, a1(*row.merged_from[c]), m.status_text)
+    _status_in_text(ctx, row, m, c)
+    done_unknown = False
     for f, c, is_deadline in ctx.date_cols:
         raw = row.values[c]
+        at = row.at(c)
+        if at in ctx.sheet.volatile:  # =TODAY()+30: no date at all; an error says so
+            _once(ctx, "date-volatile", at, f, formula=ctx.sheet.volatile[at])
+            raw = ""
+            done_unknown = done_unknown or f == "done_on"
+        elif year_month_candidate(raw):
+            raw = _year_month(ctx, at, f, raw)  # type: ignore[arg-type]
+            done_unknown = done_unknown or (f == "done_on" and raw == "")
         parsed = parse_date(raw, deadline=is_deadline)
-        text = row.texts[c]
+        text = row.texts[c] if raw is row.values[c] else clean(raw)
         day = parsed.value or (
             raw.date() if isinstance(raw, datetime) else raw if isinstance(raw, date) else None
         )
@@ -117,7 +131,55 @@ def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
         if c in row.merged_from:
             m.origins[f] = Source(m.sheet, a1(*row.merged_from[c]), text)
     if not m.status_text:  # blank: 未开始, unless a completion date says done
-        m.status = "已完成" if m.done_on is not None else "未开始"
+        m.status = None if done_unknown else "已完成" if m.done_on is not None else "未开始"
+
+
+def _once(ctx: Context, code: str, at: tuple[int, int], f: str, value: str = "", **values: object) -> None:
+    """A finding about an input cell, once however many rows a merge gives its value."""
+    if (code, at) in ctx.flagged:
+        return
+    ctx.flagged.add((code, at))
+    name = ctx.header.texts.get(ctx.header.columns[f], f)
+    ctx.finding(code, *at, value, field=f, name="".join(name.split()), **values)
+
+
+def _year_month(ctx: Context, at: tuple[int, int], f: str, number: float) -> str:
+    """A number typed for a year.month (2025.1 stored for "2025.10"): the month as the cell shows
+    it ("2025.10" through a 0.00 format), when that is certain; else "" and an error."""
+    shown = ctx.sheet.shown.get(at, shown_number(number, "General"))
+    month = year_month_shown(shown) if shown is not None else None
+    if month is not None:
+        return month
+    reason = (
+        f"显示为“{shown}”，可能是{shown[:4]}年1月，也可能是{shown[:4]}年10月（数字末尾的 0 会被省略）"
+        if shown is not None and year_month_shown(shown + "0") is not None
+        else f"单元格显示为“{shown}”，不能确定是哪一年哪一月"
+        if shown is not None
+        else "单元格的数字格式无法判断它显示成什么"
+    )
+    _once(ctx, "date-year-month-ambiguous", at, f, f"{number:g}", reason=reason)
+    return ""
+
+
+def _status_in_text(ctx: Context, row: Row, m: Measure, status_col: int | None) -> None:
+    """ "整改状态：已完成。" opening a line of the progress cell: the status, where the status
+    column is absent or blank; where both are written and disagree, an error at the status cell."""
+    pc = ctx.header.columns.get("progress")
+    said = status_in_text(m.progress) if pc is not None and m.progress else None
+    if said is None:
+        return
+    at = row.at(pc)  # type: ignore[arg-type]
+    if not m.status_text:
+        m.status_text, m.status = said, canonical_status(said)
+        m.origins["status"] = Source(m.sheet, a1(*at), said)
+    elif canonical_status(said) != m.status and status_col is not None:
+        name = "".join(ctx.header.texts.get(status_col, "完成情况").split())
+        where = "".join(ctx.header.texts.get(pc, "整改进展").split())  # type: ignore[arg-type]
+        cell = row.at(status_col)
+        ctx.finding(
+            "status-text-disagrees", *cell, m.status_text, field="status", name=name, said=said,
+            progress=where, at=a1(*at),
+        )  # fmt: skip
 
 
 def is_measure_row(ctx: Context, row: Row) -> bool:
@@ -129,13 +191,19 @@ def is_measure_row(ctx: Context, row: Row) -> bool:
 
 
 def check_duplicate(ctx: Context, row: Row) -> None:
-    """A measure row equal to an earlier one in every cell: a careful person cannot know whether
-    it was copied twice by mistake or is meant twice. Counted as written, and an error."""
+    """A measure row equal to an earlier one in every cell, or in every cell but an empty 序号 (a
+    row pasted again without its number): a careful person cannot know whether it was copied
+    twice by mistake or is meant twice. Counted as written, and an error naming both rows."""
     cells = tuple(row.texts)
-    first = ctx.seen.setdefault(cells, row.index)
-    if first != row.index:
-        c = next(c for c, t in enumerate(cells) if t)
-        ctx.finding("row-duplicate", row.index, c, row.texts[c], other=first + 1)
+    sc = ctx.header.columns.get("seq")
+    seq = cells[sc] if sc is not None else ""
+    key = cells if sc is None else (*cells[:sc], "", *cells[sc + 1 :])
+    first = ctx.seen.setdefault(key, (row.index, seq))
+    if first[0] == row.index or (seq and first[1] and seq != first[1]):
+        return  # the first of its kind, or two rows numbered apart: meant as two
+    c = next(c for c, t in enumerate(cells) if t)
+    same = "的每个单元格都完全相同" if seq == first[1] else "除序号为空外完全相同"
+    ctx.finding("row-duplicate", row.index, c, row.texts[c], other=first[0] + 1, same=same)
 
 
 # The fields a figure is computed from: a formula there that cannot be read is an error.

@@ -66,6 +66,11 @@ class RawSheet:
     # 0-based row -> the mark it shows: "strike" (a struck-through cell with text) or "green" (a
     # green fill on any cell), the leftmost mark of the row; xlsx only. rules/marks.py decides.
     marks: dict[int, str] = field(default_factory=dict)
+    # 0-based (row, col) -> formula, of formula cells whose result depends on the day; xlsx only
+    volatile: dict[tuple[int, int], str] = field(default_factory=dict)
+    # 0-based (row, col) -> the text shown, of numbers that could be a year.month (2025.1 shown
+    # "2025.10" through a 0.00 format), None when the format is one we do not read; xlsx only
+    shown: dict[tuple[int, int], str | None] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -293,11 +298,39 @@ def read_workbook(path: Path) -> RawWorkbook:
 def _read_parts(
     path: Path, zf: zipfile.ZipFile, sheets: list[RawSheet], with_formulas: frozenset[str]
 ) -> None:
-    """What calamine does not give, from the same bytes: formula cells, hidden columns, marks."""
+    """What calamine does not give, from the same bytes: formula cells, hidden columns, marks,
+    and the text numbers show."""
     if with_formulas:
-        _find_formulas_without_value(path, zf, sheets, with_formulas)
+        _find_formulas(path, zf, sheets, with_formulas)
     _find_hidden_columns(zf, sheets)
     _find_marks(zf, sheets)
+    _find_shown_numbers(zf, sheets)
+
+
+def _find_shown_numbers(zf: zipfile.ZipFile, sheets: list[RawSheet]) -> None:
+    """For numbers that could be a year.month typed into a cell, the text their format shows."""
+    from defusedxml import DefusedXmlException
+
+    from .cell_values import shown_number, year_month_candidate
+    from .xlsx_parts import number_formats
+
+    wanted = {}
+    for sheet in sheets:
+        cells = {
+            (r, c) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if year_month_candidate(v)
+        }
+        if cells:
+            wanted[sheet.name] = cells
+    if not wanted:
+        return
+    try:
+        found = number_formats(zf, wanted)
+    except (DefusedXmlException, ParseError, KeyError, ValueError, *ZIP_ERRORS):
+        found = {}  # no format known: each such number is read as General
+    for sheet in sheets:
+        codes = found.get(sheet.name, {})
+        for r, c in wanted.get(sheet.name, ()):
+            sheet.shown[(r, c)] = shown_number(sheet.rows[r][c], codes.get((r, c), "General"))  # type: ignore[arg-type]
 
 
 def _find_hidden_columns(zf: zipfile.ZipFile, sheets: list[RawSheet]) -> None:
@@ -368,21 +401,23 @@ def bounded_merges(ranges: list, n_rows: int, n_cols: int) -> list[Merge]:
     return out
 
 
-def _find_formulas_without_value(
+def _find_formulas(
     path: Path, zf: zipfile.ZipFile, sheets: list[RawSheet], with_formulas: frozenset[str]
 ) -> None:
-    """Formula cells with no cached value, and saved errors, read as empty: find them so we can say so."""
+    """Formula cells with no cached value, and saved errors, read as empty: find them so we can
+    say so; and the formulas that change with the day (=TODAY()+30)."""
     from defusedxml import DefusedXmlException
 
-    from .xlsx_parts import formula_cells_without_value
+    from .xlsx_parts import scan_formulas
 
     try:
-        found = formula_cells_without_value(zf, with_formulas)
+        found = scan_formulas(zf, with_formulas)
     except (DefusedXmlException, ParseError, *ZIP_ERRORS):
         raise UnreadableError(
             f"“{path.name}”的工作表 XML 格式有误或含有不允许的内容，无法读取。请用 Excel 打开后另存一份再试。"
         ) from None
     by_name = {s.name: s for s in sheets}
-    for sheet_name, cells in found.items():
+    for sheet_name, scan in found.items():
         if sheet_name in by_name:
-            by_name[sheet_name].formulas_without_value = cells
+            by_name[sheet_name].formulas_without_value = scan.without_value
+            by_name[sheet_name].volatile = scan.volatile

@@ -58,7 +58,9 @@ class Context:
     fresh: set[str] = field(default_factory=set)  # levels a section row set since the last data row
     from_section: set[str] = field(default_factory=set)  # levels whose value in force a section row set
     found: list[Finding] = field(default_factory=list)  # findings made while walking the rows
-    seen: dict[tuple[str, ...], int] = field(default_factory=dict)  # a measure row's cells -> its row
+    # a measure row's cells (序号 blanked) -> its row and 序号
+    seen: dict[tuple[str, ...], tuple[int, str]] = field(default_factory=dict)
+    flagged: set[tuple[str, tuple[int, int]]] = field(default_factory=set)  # (code, cell) said once
     header_words: dict[int, frozenset[str]] = field(init=False)  # column -> its header texts, folded
     header_starts: frozenset[str] = field(init=False)  # first characters of those texts
     first_content_col: int = field(init=False)  # the leftmost hierarchy or measure column
