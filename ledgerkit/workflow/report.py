@@ -17,7 +17,7 @@ FOLDER``, the watched inbox):
 - ``report_file``: one file of many, every error a user can cause turned into an ``Outcome``.
 
 Running many files at once (the process pool, progress lines) is ``batch.py``'s; watching a
-folder is ``watch.py``'s; printing is ``commands.py``'s. The naming rules are in docs/outputs.md.
+folder is ``watch/``'s; printing is ``commands.py``'s. The naming rules are in docs/outputs.md.
 """
 
 from __future__ import annotations
