@@ -15,14 +15,8 @@ from typing import Any
 
 from .. import formats
 from ..errors import LedgerkitError
-from .report import (
-    Job,
-    Outcome,
-    figures_line,
-    ledger_files,
-    output_folders,
-    report_file,
-)
+from .outputs import ledger_files, output_folders
+from .report import Job, Outcome, figures_line, report_file
 
 __all__ = ["Job", "Outcome", "ledger_files", "report_folder", "run_folder"]
 
@@ -65,7 +59,7 @@ def run_folder(
 ) -> list[Any]:
     """Outcomes in input order; ``on_done`` sees them in input order too, each as soon as it
     and every file before it are done. Each file's outputs go to its own folder under ``out``
-    (``report.output_folders``).
+    (``outputs.output_folders``).
 
     ``work`` is what each file gets (``report_file``: report it); ``combine`` passes its own,
     which only reads. It runs in a worker process, so it must be a module-level function

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import LedgerkitError
-from ..report import is_ledger_file, report_file
+from ..outputs import is_ledger_file
+from ..report import report_file
 from . import effects
 from .decide import After
 from .effects import ERROR_REPORT, LOG_NAME

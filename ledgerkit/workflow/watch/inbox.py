@@ -19,16 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from ..history import HISTORY_DIR, History
-from ..report import (
-    Job,
-    Outcome,
-    Report,
-    SinceLookup,
-    ensure_writable_folder,
-    is_ledger_file,
-    output_folder_name,
-    report_file,
-)
+from ..outputs import ensure_writable_folder, is_ledger_file, output_folder_name
+from ..report import Job, Outcome, Report, SinceLookup, report_file
 from .decide import (
     Action,
     After,
