@@ -15,7 +15,7 @@ FOLDER``, the watched inbox):
 
 Running many files at once (the process pool, progress lines) is ``batch.py``'s; watching a
 folder is ``watch/``'s; which files, and where their outputs go, ``outputs.py``'s; printing is
-``commands.py``'s.
+the CLI's (``cli/commands/``).
 """
 
 from __future__ import annotations

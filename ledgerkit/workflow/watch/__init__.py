@@ -11,7 +11,8 @@ The rooms, each with its job:
 - ``effects.py``: doing it: the log, 错误报告.txt, the history copy, the mail, the archive.
 - ``inbox.py``: one file, in that order (``Inbox.process``, ``process_file``), for ``watch``
   and for ``serve`` alike.
-- here: the loop (file events and rescans, retries, a clean stop on SIGTERM / Ctrl-C).
+- here: the loop (file events and rescans, retries, stopping when ``stop`` is set or ``Stopped``
+  is raised; the CLI's ``watch`` command turns SIGTERM / Ctrl-C into those).
 
 Each decision's log line is in docs/outputs.md; how a ledger's versions are remembered is
 history.py's.
@@ -21,13 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import queue
-import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import LedgerkitError
 from ..outputs import is_ledger_file
 from ..report import report_file
 from . import effects
@@ -48,7 +48,6 @@ __all__ = [
     "default_outbox",
     "file_hash",
     "process_file",
-    "watch_command",
 ]
 
 RESCAN_SECONDS = 5.0
@@ -73,9 +72,10 @@ class Watcher:
     settle: float = 2.0
     stop: threading.Event = field(default_factory=threading.Event)
     busy: bool = False  # inside a file: a stop request interrupts it
+    echo: Callable[[str], None] | None = None  # the CLI's: where each log line is shown as well
 
     def __post_init__(self) -> None:
-        self.files = Inbox(self.inbox, self.outbox, self.config, self.archive, self.mail_to)
+        self.files = Inbox(self.inbox, self.outbox, self.config, self.archive, self.mail_to, self.echo)
         self.state, self.log = self.files.state, self.files.log
         self.events: queue.Queue[Path] = queue.Queue()
         self.settler = Settler(self.settle, lambda p: p.parent == self.inbox and is_ledger_file(p))
@@ -152,21 +152,3 @@ class Watcher:
         elif done.after is not None:
             self.settler.done_retrying(path)
         return done
-
-
-def watch_command(
-    inbox: Path, out: Path | None, config: Path | None, poll: bool, archive: Path | None, mail_to: list[str]
-) -> int:
-    if not inbox.is_dir():
-        raise LedgerkitError(f"收件文件夹“{inbox}”不存在。请先创建它（ledgerkit init 会创建 inbox 文件夹）。")
-    watcher = Watcher(inbox, out or default_outbox(inbox), config, archive, mail_to)
-
-    def stop(_signum, _frame) -> None:
-        watcher.stop.set()
-        if watcher.busy:
-            raise Stopped
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    watcher.run(poll=poll)
-    return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,17 +27,34 @@ LOG_NAME = "ledgerkit.log"
 ERROR_REPORT = "错误报告.txt"
 
 
-def logger(path: Path) -> logging.Logger:
-    """The outbox's log: every decision a line in the file, and on the console."""
+def logger(path: Path, echo: Callable[[str], None] | None = None) -> logging.Logger:
+    """The log file, and ``echo`` (the console, which only the CLI writes) for each line too."""
     log = logging.getLogger(f"ledgerkit.watch.{path}")
     log.setLevel(logging.INFO)
     log.propagate = False
     if not log.handlers:
         fmt = logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S")
-        for handler in (logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler()):
+        handlers: list[logging.Handler] = [logging.FileHandler(path, encoding="utf-8")]
+        if echo is not None:
+            handlers.append(_Echo(echo))
+        for handler in handlers:
             handler.setFormatter(fmt)
             log.addHandler(handler)
     return log
+
+
+class _Echo(logging.Handler):
+    """Hands each formatted line to a callback instead of writing a stream itself."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        super().__init__()
+        self.echo = echo
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.echo(self.format(record))
+        except Exception:  # a console that cannot show the line never stops the watcher
+            self.handleError(record)
 
 
 def record(log: logging.Logger, state: State, name: str, **changes: Any) -> None:

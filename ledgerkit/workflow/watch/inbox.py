@@ -82,12 +82,13 @@ class Inbox:
     config: Path | None = None
     archive: Path | None = None
     mail_to: list[str] = field(default_factory=list)
+    echo: Callable[[str], None] | None = None  # where each log line is shown as well (the CLI's console)
 
     def __post_init__(self) -> None:
         ensure_writable_folder(self.outbox)  # the state and the log live there: said before starting
         self.state = State(self.outbox / STATE_NAME)
         self.history = History(self.outbox / HISTORY_DIR, self.state.ledgers)
-        self.log = logger(self.outbox / LOG_NAME)
+        self.log = logger(self.outbox / LOG_NAME, self.echo)
 
     def process(
         self,
