@@ -54,3 +54,11 @@ def figures_sentence(as_of: date, issues: int, issues_done: int, measures: int, 
         f"截至{cn_date(as_of)}，具体问题{issues}个，已完成整改{issues_done}个，"
         f"完成率{percent(issues_done, issues)}；整改措施{measures}条，已完成{measures_done}条。"
     )
+
+
+def position(sheet: str, cell: str = "", row: int = 0) -> str:
+    """Where something is in a workbook, one way in every output (console, check, 汇总, 校验结果):
+    「整改台账」F12 for a cell, 「整改台账」第101行 for a row, 「整改台账」 for the whole sheet."""
+    if cell:
+        return f"「{sheet}」{cell}"
+    return f"「{sheet}」第{row}行" if row > 0 else f"「{sheet}」"
