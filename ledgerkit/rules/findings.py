@@ -60,6 +60,13 @@ REGISTRY: dict[str, Rule] = {
         "请核对完成时间，或用 --as-of 指定正确的截止日期。",
     ),
     "done-without-date": Rule("warning", "done_on", "已完成，但没有填写{name}。", "请补填完成时间。"),
+    "progress-future-date": Rule(
+        "warning",
+        "progress",
+        "{name}写到“{value}”，晚于{ledger_day}，像是写了还没有发生的事。",
+        "整改进展只写截至台账日期已经做到的：如是计划，请写明“计划”“将于”或“…前”；如日期写错，请改正；"
+        "如台账日期不对，请改正填报时间或用 --as-of 指定统计截止日期。",
+    ),
     "department-missing": Rule("warning", "department", "没有填写{name}。", "请填写负责这条措施的科室。"),
     "owner-missing": Rule("warning", "owner", "没有填写{name}。", "请填写这条措施的责任人。"),
     "issue-no-measure": Rule(
