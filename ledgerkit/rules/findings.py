@@ -266,3 +266,32 @@ def registry_markdown() -> str:
     for code, r in REGISTRY.items():
         lines.append(f"| `{code}` | {r.severity} | {r.field or '—'} | {r.message} | {r.hint} |")
     return "\n".join(lines) + "\n"
+
+
+GUIDE_START = (
+    "<!-- 校验结果代码：由 scripts/make_findings_doc.py 从 ledgerkit/rules/findings.py 生成，请勿手改 -->"
+)
+GUIDE_END = "<!-- 校验结果代码结束 -->"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def registry_guide() -> str:
+    """The registry as docs/使用说明.md lists it for office staff: each code, whether it is an error,
+    what the message says (placeholders as …, {name} as the column's usual header) and the fix."""
+    from ..model import STANDARD_HEADERS
+
+    def plain(template: str, field: str) -> str:
+        header = STANDARD_HEADERS.get(field, "该列")
+        return _PLACEHOLDER.sub(lambda m: header if m[1] == "name" else "…", template).replace("|", "\\|")
+
+    lines = [GUIDE_START, "", "| 代码 | 类别 | 提示的意思 | 怎么改 |", "|---|---|---|---|"]
+    for code, r in REGISTRY.items():
+        kind = "错误" if r.severity == "error" else "提醒"
+        lines.append(f"| `{code}` | {kind} | {plain(r.message, r.field)} | {plain(r.hint, r.field)} |")
+    return "\n".join([*lines, "", GUIDE_END])
+
+
+def with_guide(text: str) -> str:
+    """``text`` (docs/使用说明.md) with its block of codes replaced by the registry's current one."""
+    start, end = text.index(GUIDE_START), text.index(GUIDE_END) + len(GUIDE_END)
+    return text[:start] + registry_guide() + text[end:]
