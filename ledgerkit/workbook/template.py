@@ -78,7 +78,8 @@ def write_blank_template(out_path: Path) -> Path:
         for r in range(first, first + TEMPLATE_ROWS):
             for c, col in enumerate(cols):
                 ws.write_blank(r, c, None, styles.cells[(col.align, False)])
-        finish_table(ws, styles, cols, header_row, first + TEMPLATE_ROWS - 1, wide=is_wide(cols))
+        # A blank template has no figures to agree with: its colours follow the day it is opened.
+        finish_table(ws, styles, cols, header_row, first + TEMPLATE_ROWS - 1, wide=is_wide(cols), as_of=None)
         _write_instructions(wb, styles)
         write_lists_sheet(wb)
         wb.close()
