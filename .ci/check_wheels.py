@@ -12,9 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
+else:  # Python 3.10, the declared floor
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent

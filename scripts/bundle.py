@@ -124,7 +124,9 @@ def write_installers(out: Path, platform: str, python: str) -> None:
     fields = {"python": python, "major": major, "minor": minor}
     installer = (ROOT / "scripts" / "bundle_install.py").read_text(encoding="utf-8")
     target = f'TARGET = {{"python": "{python}", "platform": "{platform}"}}'
-    installer = installer.replace('TARGET = {"python": "3.11", "platform": ""}', target, 1)
+    placeholder = 'TARGET = {"python": "3.11", "platform": ""}'
+    assert placeholder in installer, "scripts/bundle_install.py lost its TARGET line"
+    installer = installer.replace(placeholder, target, 1)
     write_text(out / "install.py", installer)
     bat = BAT.format(**fields)
     assert bat.isascii(), "安装.bat must stay ASCII"

@@ -80,9 +80,17 @@ def add_to_path() -> str:
     if link.is_symlink():
         link.unlink()
     link.symlink_to(venv_file("ledgerkit"))
-    on_path = str(link.parent) in os.environ.get("PATH", "").split(os.pathsep)
-    hint = "" if on_path else f"（{link.parent} 不在 PATH 中：重新登录后通常会加入，否则运行 {link}）"
-    return f"已建立命令 {link}{hint}"
+    if str(link.parent) in os.environ.get("PATH", "").split(os.pathsep):
+        return f"已建立命令 {link}"
+    if sys.platform == "darwin":  # zsh adds no ~/.local/bin by itself; Debian/Kylin/UOS profiles do
+        profile = Path.home() / ".zprofile"
+        text = profile.read_text(encoding="utf-8") if profile.exists() else ""
+        if ".local/bin" not in text:
+            profile.write_text(
+                text + '\nexport PATH="$HOME/.local/bin:$PATH"  # ledgerkit\n', encoding="utf-8"
+            )
+        return f"已建立命令 {link}，并加入 {profile}：在新的终端窗口中可用"
+    return f"已建立命令 {link}（重新登录后可直接输入 ledgerkit；现在可运行 {link}）"
 
 
 def _add_to_windows_path(folder: str) -> str:
