@@ -67,6 +67,18 @@ FACT_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+# How a found fact is named to the office.
+FACT_LABELS = {
+    "name": "单位名称",
+    "issuer": "发文机关",
+    "committee": "派出党委",
+    "group": "巡察组",
+    "kind": "巡察类型",
+    "start": "巡察开始日期",
+    "end": "巡察结束日期",
+}
+
+
 @dataclass(slots=True)
 class FeedbackInit:
     """What ``init --from`` did: the files, the hierarchy found, the facts put in the config."""
@@ -90,6 +102,18 @@ class FeedbackInit:
     def found_keys(self) -> list[str]:
         values = self.facts.config()
         return [f"[{s}] {k}" for s, k in FACT_KEYS if k in values.get(s, {})]
+
+    def found_facts(self) -> list[tuple[str, str]]:
+        """(label, value as the notice writes it) of each fact found, in FACT_KEYS order."""
+        from ..formats import cn_date
+
+        values = self.facts.config()
+        out = []
+        for s, k in FACT_KEYS:
+            v = values.get(s, {}).get(k)
+            if v:
+                out.append((FACT_LABELS[k], cn_date(v) if isinstance(v, date) else str(v)))
+        return out
 
     @property
     def missing_keys(self) -> list[str]:
