@@ -29,8 +29,8 @@ LEDGER_NAME = "整改台账.xlsx"  # the first ledger, made from the feedback
 INBOX_NAME = "inbox"
 
 
-def init_command(folder: Path) -> int:
-    folder = Path(folder)
+def init_folder(folder: Path) -> str:
+    """Fill ``folder``; return what was written and kept, and the next steps, as lines of text."""
     _make_folder(folder)
     written: list[str] = []
     kept: list[str] = []
@@ -49,8 +49,7 @@ def init_command(folder: Path) -> int:
     else:
         _make_folder(inbox)
         written.append(f"{INBOX_NAME}/")
-    print(_report(folder, written, kept))
-    return 0
+    return _report(folder, written, kept)
 
 
 # ---- init --from FEEDBACK ----------------------------------------------------------------
@@ -93,6 +92,10 @@ class FeedbackInit:
     @property
     def ledger(self) -> Path:
         return self.folder / LEDGER_NAME
+
+    @property
+    def config(self) -> Path:
+        return self.folder / CONFIG_NAME
 
     @property
     def config_written(self) -> bool:
