@@ -440,6 +440,33 @@ def test_an_existing_config_is_kept(tmp_path):
     assert result.kept == [CONFIG_NAME] and "未改动" in result.next_steps()[1]
 
 
+def test_summary_says_once_what_to_fill(tmp_path):
+    init_from_feedback(tmp_path / "d", write_docx(tmp_path / "反馈意见.docx", FORM_A))
+    proc = ledgerkit("summary", str(tmp_path / "d" / LEDGER_NAME), "--as-of", "2024-12-31")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("都还没有填写整改措施") == 1 and "整改时限" in proc.stdout
+
+
+def test_any_ledger_of_issues_without_measures_counts_its_hierarchy(tmp_path):
+    """The general rule, on a ledger typed by hand: section rows set the aspect, the 问题 column is
+    merged, no row has a measure yet. Before: aspects 0 and problems = issues."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "问题", "具体问题", "整改措施", "责任科室", "责任人", "整改时限", "完成情况"])
+    ws.append(["一、政治建设方面"])
+    ws.merge_cells("A2:H2")
+    ws.append(["1", "理论学习不够深入", "中心组学习流于形式"])
+    ws.append(["2", None, "研讨不深入"])
+    ws.merge_cells("B3:B4")
+    ws.append(["二、作风建设方面"])
+    ws.merge_cells("A5:H5")
+    ws.append(["3", "会议过多", "文山会海"])
+    wb.save(tmp_path / LEDGER_NAME)
+    back = read_back(tmp_path)
+    assert (back["aspects"], back["problems"], back["issues"], back["measures"]) == (2, 2, 3, 0)
+    assert back["findings"] == [("measures-pending", "D3")]
+
+
 def test_libreoffice_renders_the_first_page(tmp_path):
     """The first page as LibreOffice prints it: title, header, every issue, each merged title once."""
     if shutil.which("pdftotext") is None:
