@@ -491,7 +491,8 @@ def test_libreoffice_renders_the_first_page(tmp_path):
 
 _CN = "一二三四五六七八九十"
 _CHARS = "学习教育监督管理落实责任整改党建工作作风纪律廉政风险防控基层组织制度执行规范程序会议经费"
-_title = st.text(alphabet=_CHARS, min_size=4, max_size=14)
+_ENDS = "甲乙丙丁戊己庚辛壬癸"
+_title = st.text(alphabet=_CHARS, min_size=3, max_size=14)
 
 
 @st.composite
@@ -499,7 +500,11 @@ def hierarchies(draw):
     """Aspects (each a 方面) → problems → 0–3 issues (0: the problem is its own issue)."""
     shape = draw(st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=3), min_size=1, max_size=3))
     n = len(shape) + sum(len(a) for a in shape) + sum(sum(a) for a in shape)
-    titles = iter(draw(st.lists(_title, min_size=n, max_size=n, unique=True)))
+    # a distinct two-character ending from characters the titles never use: every title unique
+    titles = iter(
+        t + _ENDS[k // 10] + _ENDS[k % 10]
+        for k, t in enumerate(draw(st.lists(_title, min_size=n, max_size=n)))
+    )
     described = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     out = []
     for problems in shape:
@@ -537,28 +542,60 @@ def feedback_paragraphs(tree, described, scheme, headings: bool, inline: bool) -
     return out
 
 
+def feedback_table(tree, described) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """The 问题清单 table of a hierarchy: 问题类别 and 问题 merged down their rows, 具体表现 left
+    blank where a problem is its own issue."""
+    flags = iter(described)
+    rows = [["序号", "问题类别", "问题", "具体表现", "问题描述"]]
+    merges = []
+    for aspect, problems in tree:
+        top = len(rows)
+        for problem, issues in problems:
+            first = len(rows)
+            for issue in issues or [""]:
+                own = issue or problem
+                rows.append([str(len(rows)), aspect, problem, issue, f"{own}的情况" if next(flags) else ""])
+            if len(rows) - 1 > first:
+                merges.append((first, 2, len(rows) - 1, 2))
+        if len(rows) - 1 > top:
+            merges.append((top, 1, len(rows) - 1, 1))
+    return rows, merges
+
+
+def write_form(path: Path, tree, described, form: str, scheme: int, headings: bool, inline: bool) -> Path:
+    if form == "table":
+        table, merges = feedback_table(tree, described)
+        return write_docx(path.with_suffix(".docx"), [(OPENING, ""), table], merges)
+    paragraphs = feedback_paragraphs(tree, described, scheme, headings, inline)
+    if form == "docx":
+        return write_docx(path.with_suffix(".docx"), paragraphs)
+    text = path.with_suffix(".txt")
+    text.write_bytes("\r\n".join(t for t, _style in paragraphs).encode(form))  # form: the encoding
+    return text
+
+
 def expected(tree) -> list[tuple[str, str]]:
     """(aspect, issue) per issue: a problem with no issue is its own."""
     return [(a, i) for a, problems in tree for p, issues in problems for i in (issues or [p])]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=hierarchies(),
+    form=st.sampled_from(["docx", "table", "utf-8", "gbk"]),
     scheme=st.integers(0, len(SCHEMES) - 1),
     headings=st.booleans(),
     inline=st.booleans(),
 )
-def test_round_trip_hierarchy_feedback_ledger(tmp_path_factory, data, scheme, headings, inline):
+def test_round_trip_hierarchy_feedback_ledger(tmp_path_factory, data, form, scheme, headings, inline):
     tree, described = data
     tmp = tmp_path_factory.mktemp("rt")
-    feedback = write_docx(
-        tmp / "反馈意见.docx", feedback_paragraphs(tree, described, scheme, headings, inline)
-    )
+    feedback = write_form(tmp / "反馈意见", tree, described, form, scheme, headings, inline)
     result = init_from_feedback(tmp / "d", feedback)
     back = read_back(tmp / "d")
     want = expected(tree)
     problems = sum(len(ps) for _a, ps in tree)
     assert (back["aspects"], back["problems"], back["issues"]) == (len(tree), problems, len(want))
     assert result.hierarchy.counts == (len(tree), problems, len(want))
+    assert result.hierarchy.form == ("table" if form == "table" else "paragraphs")
     assert [(a, i.rstrip("。")) for a, _p, i in back["items"]] == want
