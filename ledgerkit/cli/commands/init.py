@@ -30,7 +30,7 @@ def init_from_command(folder: Path, feedback: Path, as_json: bool) -> int:
         print_json(result.as_dict())
         return 0
     aspects, problems, issues = result.hierarchy.counts
-    form = "问题清单表格" if result.hierarchy.form == "table" else "编号的段落"
+    form = "问题清单表格" if result.hierarchy.form == "table" else "分级段落（编号或标题样式）"
     print(
         f"已从“{result.feedback.name}”的{form}中找到 {aspects} 个方面、{problems} 个问题、{issues} 个具体问题。"
     )
