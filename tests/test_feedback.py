@@ -99,6 +99,7 @@ FORM_A: list[Para] = [
     ("（一）监督执纪偏松偏软", "Heading 2"),
     ("1. 谈话提醒不经常。", ""),
     ("①对苗头性问题谈话提醒2次；②未建立谈话台账。", ""),
+    ("联系人：王某某，电话：0371-1234567", ""),
     ("中共开封市委第三巡察组", ""),
     ("2024年9月30日", ""),
 ]
@@ -139,6 +140,44 @@ def test_headings_without_typed_numbers(tmp_path):
         ("政治建设方面", "理论学习不够深入", "学习流于形式", "全年仅学习2次。"),
         ("政治建设方面", "理论学习不够深入", "研讨不深入", ""),
         ("作风建设方面", "形式主义问题仍然存在", "形式主义问题仍然存在", "文山会海问题突出。"),
+    ]
+
+
+def _numbered(paragraph, num_id: int, level: int) -> None:
+    """Word's automatic numbering on the paragraph itself (w:numPr), as Word writes it."""
+    num = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num.get_or_add_ilvl().val = level
+    num.get_or_add_numId().val = num_id
+
+
+def test_word_automatic_numbering_gives_the_levels(tmp_path):
+    """Numbers Word draws itself are not in the text: list styles and w:numPr levels give the
+    levels; a bulleted paragraph is a point of a description."""
+    d = docx.Document()
+    d.add_paragraph(OPENING)
+    d.add_paragraph("政治建设方面", style="List Number")
+    d.add_paragraph("理论学习不够深入", style="List Number 2")
+    d.add_paragraph("中心组学习少", style="List Number 3")
+    d.add_paragraph("全年仅学习2次", style="List Bullet")
+    d.add_paragraph("研讨不深入", style="List Number 3")
+    d.save(str(tmp_path / "styles.docx"))
+    assert rows_of(tmp_path / "styles.docx") == [
+        ("政治建设方面", "理论学习不够深入", "中心组学习少", "全年仅学习2次"),
+        ("政治建设方面", "理论学习不够深入", "研讨不深入", ""),
+    ]
+    d = docx.Document()
+    number = d.styles["List Number"].element.pPr.numPr.numId.val  # a decimal list of the template
+    for text, level in [
+        ("政治建设方面", 0),
+        ("理论学习不够深入", 1),
+        ("中心组学习少", 2),
+        ("作风建设方面", 0),
+    ]:
+        _numbered(d.add_paragraph(text), number, level)
+    d.save(str(tmp_path / "numpr.docx"))
+    assert rows_of(tmp_path / "numpr.docx") == [
+        ("政治建设方面", "理论学习不够深入", "中心组学习少", ""),
+        ("作风建设方面", "作风建设方面", "作风建设方面", ""),
     ]
 
 
@@ -314,6 +353,57 @@ def test_a_doc_renamed_docx_is_refused_by_its_bytes(refused, tmp_path):
     fake.write_bytes(refused["doc"].read_bytes())
     with pytest.raises(LedgerkitError, match="旧版 Word"):
         read_feedback(fake)
+
+
+def _with_document_xml(src: Path, dst: Path, xml: bytes) -> Path:
+    """A copy of a .docx whose word/document.xml is ``xml``."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, xml if info.filename == "word/document.xml" else zin.read(info))
+    return dst
+
+
+BOMB = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<!DOCTYPE w:document [
+ <!ENTITY a "1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+ <!ENTITY x SYSTEM "file:///etc/passwd">
+]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+<w:p><w:r><w:t>&f;</w:t></w:r></w:p><w:p><w:r><w:t>&x;</w:t></w:r></w:p>
+<w:p><w:r><w:t>1.会议记录不全</w:t></w:r></w:p></w:body></w:document>""".encode()
+
+
+def test_entity_bomb_and_external_entity_are_never_expanded(tmp_path):
+    """The feedback comes from outside: a billion-laughs DTD and an external entity in
+    word/document.xml are read as nothing, quickly, and /etc/passwd is never read in."""
+    import time
+
+    path = _with_document_xml(write_docx(tmp_path / "a.docx", FORM_A), tmp_path / "bomb.docx", BOMB)
+    start = time.monotonic()
+    try:
+        doc = read_feedback(path)
+    except LedgerkitError as exc:  # refused with a sentence is as good
+        assert "bomb.docx" in exc.message
+    else:
+        text = "".join(p.text for p in doc.paragraphs)
+        assert len(text) < 100 and "root:" not in text
+        assert rows_of(path) == [("", "", "会议记录不全", "")]
+    assert time.monotonic() - start < 10
+
+
+def test_a_zip_bomb_is_refused(tmp_path, monkeypatch):
+    from ledgerkit.feedback import read as read_module
+
+    monkeypatch.setattr(read_module, "MAX_UNPACKED", 1000)  # the real limit is 256 MB
+    with pytest.raises(LedgerkitError, match="解压后过大"):
+        read_feedback(write_docx(tmp_path / "a.docx", FORM_A))
 
 
 def test_no_items_found_is_a_sentence(tmp_path):

@@ -6,7 +6,7 @@ Two forms, the table first when it gives issues:
   text in every row it covers, a row of one text across the table sets the aspect;
 - numbered paragraphs: an item is a paragraph numbered as ``text.NUMBERING`` reads it (一、 （一）
   1. （1）, half-width brackets too; ① numbers points of a description, not items), or without a
-  typed number a Word heading or list level. Levels rank by first appearance. The deepest three
+  typed number a Word heading or automatic numbering level (not bullets). Levels rank by first appearance. The deepest three
   are aspect, problem, issue; with two, problem and issue (aspect and issue when every top title
   names a 方面); with one, issues. Levels above the deepest three are parts ("二、巡察发现的主要
   问题"): a part with no issue under it (总体评价, 意见建议) is left out. A paragraph that is no item
@@ -30,9 +30,11 @@ ITEM_STYLES = frozenset(("cn", "cn_paren", "problem_n", "arabic", "arabic_paren"
 ROLES = ("aspect", "problem", "issue")
 # A description's label, opening a paragraph or following the title in the item's own paragraph.
 _DESCRIBED = re.compile(r"(?:具体表现|主要表现|问题描述|问题表现|表现为)\s*[:：]\s*")
-# Lines that close a document, not describe an item: a date alone, a signature line.
+# Lines that close a document, not describe an item: a date alone, a signature, an attachment's
+# label, a contact line.
 _CLOSING = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[^。，,；;]{2,30}(?:巡察组|巡察办|巡察工作领导小组))$"
+    r"|^(?:附件|联系人|联系电话)\s*[\d一二三四五六七八九十]*\s*(?:[:：]|$)"
 )
 
 
@@ -173,8 +175,8 @@ def _mark(p: Paragraph) -> str | None:
         return style
     if style is None and p.heading_level is not None:
         return f"heading{p.heading_level}"
-    if style is None and p.list_level is not None:
-        return f"list{p.list_level}"
+    if style is None and p.numbering:
+        return p.numbering
     return None
 
 

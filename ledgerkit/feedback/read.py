@@ -27,7 +27,9 @@ _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 class Paragraph:
     text: str  # trimmed; line breaks inside the paragraph kept as "\n"
     style: str = ""  # the Word style name ("Heading 1", "标题 2", "Normal"); "" in a text file
-    list_level: int | None = None  # Word's automatic numbering level (w:numPr/w:ilvl), if any
+    # Word's automatic numbering, when it numbers the paragraph (not bullets): "level 1" from the
+    # paragraph's own w:numPr/w:ilvl, "style List Number 2" from its style's; "" otherwise.
+    numbering: str = ""
 
     @property
     def heading_level(self) -> int | None:
@@ -140,16 +142,26 @@ def _what_it_is(kind: str, data: bytes) -> str:
     }.get(kind, "不是 Word 文档或文本文件")
 
 
+# A feedback is tens of pages: a package unpacking to more than this is a zip bomb, not a document.
+MAX_UNPACKED = 256 * 1024 * 1024
+
+
 def _docx_blocks(path: Path, data: bytes) -> list[Block]:
+    """Paragraphs and tables in document order. python-docx parses with lxml and
+    resolve_entities=False: a DTD's entities are never expanded, external ones never fetched."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if sum(info.file_size for info in zf.infolist()) > MAX_UNPACKED:
+            raise LedgerkitError(f"“{path.name}”解压后过大，不像是一份反馈意见。{_SAVE_AS}")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as exc:
         raise LedgerkitError(
             f"“{path.name}”已损坏，无法作为 Word 文档打开（{type(exc).__name__}）。{_SAVE_AS}"
         ) from None
+    formats = _number_formats(document)
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if hasattr(item, "rows"):
@@ -157,7 +169,7 @@ def _docx_blocks(path: Path, data: bytes) -> list[Block]:
             continue
         text = item.text.strip(TRIM)
         if text:
-            blocks.append(Paragraph(text, _style_name(item), _list_level(item)))
+            blocks.append(Paragraph(text, _style_name(item), _numbering(item, formats)))
     return blocks
 
 
@@ -169,12 +181,46 @@ def _style_name(paragraph: object) -> str:
     return (style.name or "") if style is not None else ""
 
 
-def _list_level(paragraph: object) -> int | None:
+def _number_formats(document: object) -> dict[tuple[str, int], str]:
+    """(numId, level) → its number format ("decimal", "chineseCounting", "bullet"…)."""
+    from docx.oxml.ns import qn
+
+    try:
+        numbering = document.part.numbering_part.element  # type: ignore[attr-defined]
+    except (KeyError, NotImplementedError, AttributeError):  # no numbering part
+        return {}
+    abstract: dict[str, dict[int, str]] = {}
+    for a in numbering.findall(qn("w:abstractNum")):
+        levels = {}
+        for lvl in a.findall(qn("w:lvl")):
+            fmt = lvl.find(qn("w:numFmt"))
+            levels[int(lvl.get(qn("w:ilvl"), "0"))] = fmt.get(qn("w:val"), "") if fmt is not None else ""
+        abstract[a.get(qn("w:abstractNumId"), "")] = levels
+    out = {}
+    for num in numbering.findall(qn("w:num")):
+        ref = num.find(qn("w:abstractNumId"))
+        levels = abstract.get(ref.get(qn("w:val"), "") if ref is not None else "", {})
+        for level, fmt in levels.items():
+            out[(num.get(qn("w:numId"), ""), level)] = fmt
+    return out
+
+
+def _numbering(paragraph: object, formats: dict[tuple[str, int], str]) -> str:
+    """The paragraph's automatic numbering level as a key; "" for none, bullets, or numbering off."""
     ppr = paragraph._p.pPr  # type: ignore[attr-defined]
-    num = ppr.numPr if ppr is not None else None
-    if num is None or num.numId is None or num.numId.val == 0:
-        return None
-    return int(num.ilvl.val) if num.ilvl is not None else 0
+    own = ppr.numPr if ppr is not None else None
+    where = "level"
+    if own is None:  # numbering given by the style (List Number, a numbered heading style)
+        style = getattr(paragraph, "style", None)
+        style_ppr = style.element.pPr if style is not None else None
+        own = style_ppr.numPr if style_ppr is not None else None
+        where = f"style {style.name}" if style is not None else ""
+    if own is None or own.numId is None or own.numId.val == 0:
+        return ""
+    level = int(own.ilvl.val) if own.ilvl is not None else 0
+    if formats.get((str(own.numId.val), level)) in ("bullet", "none"):
+        return ""
+    return f"{where} {level}" if where == "level" else where
 
 
 def _table(table: object) -> Table:
