@@ -75,6 +75,13 @@ REGISTRY: dict[str, Rule] = {
         "具体问题“{value}”没有任何整改措施。",
         "请在这个问题下至少填写一条整改措施（每条措施一行）。",
     ),
+    "measures-pending": Rule(
+        "warning",
+        "measure",
+        "台账列出了{count}个具体问题，都还没有填写整改措施。",
+        "请在每个具体问题下填写整改措施、责任领导、责任科室、责任人和整改时限"
+        "（每条措施一行，一个具体问题有几条措施就填几行）；填好后再运行 ledgerkit report 生成通报。",
+    ),
     "seq-duplicate": Rule("warning", "seq", "{name}“{value}”与第{other}行重复。", "请检查序号是否填错。"),
     # ---- rows that are not what they look like (normalise; docs/reading-rules.md) ----
     "row-duplicate": Rule(

@@ -197,6 +197,16 @@ def _said_in_text(ledger: Ledger, sheet: str) -> int:
 
 
 def issues_without_measure(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    """An issue without a measure among issues with measures is a gap (an error at its cell); a
+    ledger whose issues all await their measures is a new one: what to fill next, said once."""
+    if not ledger.issue_only_rows:
+        return
+    if not ledger.measures:
+        first = ledger.issue_only_rows[0]
+        yield finding(
+            ledger, first, "measures-pending", count=len({m.issue_id for m in ledger.issue_only_rows})
+        )
+        return
     for m in ledger.issue_only_rows:
         yield finding(ledger, m, "issue-no-measure", m.issue)
 
