@@ -1,9 +1,13 @@
-"""The package's shape: no import cycles between ledgerkit's modules.
+"""The package's shape: no import cycles between ledgerkit's modules, and which folder may import which.
 
 Imports are read with ast from every module of the package and its sub-packages, at module
 level and inside functions alike: an import deferred into a function (to keep ``--help`` fast)
 is still a dependency, and a cycle through one still means two modules that cannot be
 understood, tested or moved apart.
+
+The layers (the shared architecture note): reading and rules decide, they never import a
+writer (workbook, notice, combine, xlsxwriter, docx); no library folder imports the CLI, where all
+printing is; support is the floor and imports nothing of ledgerkit outside itself.
 """
 
 from __future__ import annotations
@@ -115,3 +119,123 @@ def test_known_cycles_are_still_cycles():
     graph = import_graph()
     for a, b in KNOWN_CYCLES:
         assert b in graph[a] and a in graph[b], f"{a} ↔ {b} is no longer a cycle: remove it from KNOWN_CYCLES"
+
+
+# ---- layering --------------------------------------------------------------------------------
+
+WRITERS = ("ledgerkit.workbook", "ledgerkit.notice", "ledgerkit.combine")
+WRITER_LIBRARIES = ("xlsxwriter", "docx")  # third-party packages that write Office files
+DECIDING = ("ledgerkit.reading", "ledgerkit.rules")
+CLI = ("ledgerkit.cli", "ledgerkit.__main__")  # ``python -m ledgerkit`` is the CLI's other door
+
+
+def within(module: str, folders: tuple[str, ...]) -> bool:
+    return any(module == f or module.startswith(f + ".") for f in folders)
+
+
+def external_imports(path: Path) -> set[str]:
+    """Top-level names of the non-ledgerkit packages ``path`` imports, anywhere in the file."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.partition(".")[0])
+    return found - {PACKAGE}
+
+
+def layer_violations(graph: dict[str, set[str]], externals: dict[str, set[str]]) -> list[str]:
+    """Every import that crosses a layer the wrong way, as "a → b"."""
+    bad: list[str] = []
+    for module, imports in sorted(graph.items()):
+        for target in sorted(imports):
+            if within(module, DECIDING) and within(target, WRITERS):
+                bad.append(f"{module} → {target}（读取、校验不导入写出）")
+            if not within(module, CLI) and within(target, CLI):
+                bad.append(f"{module} → {target}（库不导入命令行）")
+            if within(module, ("ledgerkit.support",)) and not within(target, ("ledgerkit.support",)):
+                bad.append(f"{module} → {target}（support 不导入上层）")
+        if within(module, DECIDING):
+            bad += [
+                f"{module} → {lib}（读取、校验不导入写出）"
+                for lib in sorted(externals[module] & set(WRITER_LIBRARIES))
+            ]
+    return bad
+
+
+def test_layering_rules_catch_each_kind_of_crossing():
+    graph = {
+        "ledgerkit.reading.read": {"ledgerkit.workbook.styles"},
+        "ledgerkit.rules.validate": {"ledgerkit.model"},
+        "ledgerkit.workflow.watch": {"ledgerkit.cli.main"},
+        "ledgerkit.support.atomic": {"ledgerkit.errors"},
+        "ledgerkit.cli.main": {"ledgerkit.workflow.watch"},
+    }
+    externals = {m: set() for m in graph} | {"ledgerkit.rules.validate": {"docx", "pandera"}}
+    found = layer_violations(graph, externals)
+    assert found == [
+        "ledgerkit.reading.read → ledgerkit.workbook.styles（读取、校验不导入写出）",
+        "ledgerkit.rules.validate → docx（读取、校验不导入写出）",
+        "ledgerkit.support.atomic → ledgerkit.errors（support 不导入上层）",
+        "ledgerkit.workflow.watch → ledgerkit.cli.main（库不导入命令行）",
+    ]
+
+
+def test_each_folder_imports_only_what_its_layer_may():
+    graph = import_graph()
+    externals = {module_name(p): external_imports(p) for p in sorted(SOURCE.rglob("*.py"))}
+    assert "python_calamine" in externals["ledgerkit.reading.read"]  # the external imports are seen
+    found = layer_violations(graph, externals)
+    assert not found, "layer crossings:\n" + "\n".join(found)
+
+
+# ---- printing only in cli/ ------------------------------------------------------------------
+
+# support/console.py sets the streams' error handler (it writes nothing), before the CLI prints.
+MAY_TOUCH_STREAMS = {"ledgerkit.support.console"}
+
+
+def console_writes(path: Path) -> list[str]:
+    """Each place ``path`` writes to the console itself: print(), sys.stdout/stderr, a rich
+    Console, click.echo, a logging StreamHandler; as "line: what"."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Call):
+            f = node.func
+            bare = f.id if isinstance(f, ast.Name) else ""
+            attr = f.attr if isinstance(f, ast.Attribute) else ""
+            owner = f.value.id if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) else ""
+            if bare in {"print", "Console", "StreamHandler"} or attr in {"Console", "StreamHandler"}:
+                found.append(f"{node.lineno}: {bare or attr}()")
+            elif owner == "click" and attr in {"echo", "secho"}:
+                found.append(f"{node.lineno}: click.{attr}()")
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in {"stdout", "stderr"}
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        ):
+            found.append(f"{node.lineno}: sys.{node.attr}")
+    return sorted(found, key=lambda w: int(w.partition(":")[0]))
+
+
+def test_the_console_finder_sees_each_way_of_printing(tmp_path):
+    sample = tmp_path / "m.py"
+    sample.write_text(
+        "import sys, logging\nprint('x')\nsys.stderr.write('x')\nlogging.StreamHandler()\n"
+        "from rich.console import Console\nConsole().print('x')\n",
+        encoding="utf-8",
+    )
+    assert console_writes(sample) == ["2: print()", "3: sys.stderr", "4: StreamHandler()", "6: Console()"]
+
+
+def test_printing_only_in_the_cli():
+    found = [
+        f"{module_name(p)}:{where}"
+        for p in sorted(SOURCE.rglob("*.py"))
+        if not within(module_name(p), CLI) and module_name(p) not in MAY_TOUCH_STREAMS
+        for where in console_writes(p)
+    ]
+    assert not found, "the library writes to the console (return lines or take a callback):\n" + "\n".join(
+        found
+    )

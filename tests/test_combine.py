@@ -26,12 +26,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledgerkit import formats
+from ledgerkit.cli.commands.combine import combine_command
 from ledgerkit.combine import (
     REPORT_NAME,
     WORKBOOK_NAME,
     FileRead,
     combine,
-    combine_command,
     combine_folder,
     find_ledgers,
     unit_from_title,
@@ -171,7 +171,7 @@ def test_units_json_contract_and_exit_code(combined_run):
 
 
 def test_each_unit_figures_equal_truth_and_summary_json(combined_run, capsys):
-    from ledgerkit.cli.commands import summary_command
+    from ledgerkit.cli.commands.summary import summary_command
 
     _, data, _ = combined_run
     for u in data["units"]:
@@ -537,7 +537,7 @@ def test_cli_combine_json_and_plain(tmp_path):
     lines = proc.stdout.splitlines()
     assert lines[0] == "汇总：5 个单位计入，2 个旧版本未计入，1 个文件无法读取。"
     assert lines[1].startswith("截至2025年3月3日，具体问题")
-    assert "✗ 单位丁/整改台账.xlsx：" in proc.stdout
+    assert "× 单位丁/整改台账.xlsx：" in proc.stdout
     assert f"汇总表：{folder / '输出' / WORKBOOK_NAME}" in lines
 
 

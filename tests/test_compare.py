@@ -15,12 +15,12 @@ from conftest import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ledgerkit.cli.commands.compare import compare_command
 from ledgerkit.compare import (
     CHANGES_FILENAME,
     KINDS,
     RED_FLAGS,
     compare,
-    compare_command,
     compare_files,
     summary_line,
 )

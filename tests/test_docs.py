@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_findings_doc_is_generated_from_the_registry():
     text = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
-    assert text == registry_markdown(), "run: python -m ledgerkit.rules.findings > docs/findings.md"
+    assert text == registry_markdown(), "run: python scripts/make_findings_doc.py"
     assert all(f"`{code}`" in text for code in REGISTRY)
 
 

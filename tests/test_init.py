@@ -12,12 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from ledgerkit.cli.commands.init import init_command
 from ledgerkit.config import CONFIG_NAME, SCHEMA, TEMPLATES_DIR, check_config
 from ledgerkit.errors import LedgerkitError
 from ledgerkit.model import STATUSES
 from ledgerkit.workbook import INSTRUCTIONS_SHEET, LEDGER_SHEET, LISTS_SHEET, STANDARD_HEADERS
 from ledgerkit.workflow import init as init_module
-from ledgerkit.workflow.init import INBOX_NAME, TEMPLATE_NAME, init_command
+from ledgerkit.workflow.init import INBOX_NAME, TEMPLATE_NAME
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -62,7 +62,7 @@ def test_version_and_bare_command():
 def test_unexpected_error_is_logged_exit_3(tmp_path):
     """An internal error (forced here) becomes one sentence and exit 3; the traceback goes to the log."""
     script = (
-        "import sys, ledgerkit.cli.commands as c\n"
+        "import sys, ledgerkit.cli.commands.check as c\n"
         "def boom(*a, **k):\n    raise RuntimeError('forced for the test')\n"
         "c.check_command = boom\n"
         "from ledgerkit.cli.main import main\n"

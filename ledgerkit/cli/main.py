@@ -118,7 +118,7 @@ def parse_as_of(text: str | None) -> date:
 @json_option
 @config_option
 def check(path: Path, as_of: str | None, as_json: bool, config: Path | None) -> None:
-    from .commands import check_command
+    from .commands.check import check_command
 
     sys.exit(check_command(path, parse_as_of(as_of), as_json, config))
 
@@ -129,7 +129,7 @@ def check(path: Path, as_of: str | None, as_json: bool, config: Path | None) -> 
 @json_option
 @config_option
 def summary(path: Path, as_of: str | None, as_json: bool, config: Path | None) -> None:
-    from .commands import summary_command
+    from .commands.summary import summary_command
 
     sys.exit(summary_command(path, parse_as_of(as_of), as_json, config))
 
@@ -160,7 +160,7 @@ def report(
     mail_to: tuple[str, ...],
     since: Path | None,
 ) -> None:
-    from .commands import report_command
+    from .commands.report import report_command
 
     sys.exit(report_command(path, out, parse_as_of(as_of), config, no_notice, as_json, list(mail_to), since))
 
@@ -186,7 +186,7 @@ def report(
 def compare(
     old: Path, new: Path, as_of: str | None, out: Path | None, as_json: bool, config: Path | None
 ) -> None:
-    from ..compare import compare_command
+    from .commands.compare import compare_command
 
     sys.exit(compare_command(old, new, parse_as_of(as_of) if as_of else None, out, as_json, config))
 
@@ -200,7 +200,7 @@ def compare(
 @as_of_option
 @json_option
 def combine(folder: Path, out: Path | None, as_of: str | None, as_json: bool) -> None:
-    from ..combine import combine_command
+    from .commands.combine import combine_command
 
     sys.exit(combine_command(folder, out, parse_as_of(as_of), as_json))
 
@@ -218,7 +218,7 @@ def mail(
     subject: str | None,
     config: Path | None,
 ) -> None:
-    from ..workflow.mail import mail_command
+    from .commands.mail import mail_command
 
     sys.exit(mail_command(list(files), list(to), list(cc), subject, config))
 
@@ -242,7 +242,7 @@ def watch(
     archive: Path | None,
     mail_to: tuple[str, ...],
 ) -> None:
-    from ..workflow.watch import watch_command
+    from .commands.watch import watch_command
 
     sys.exit(watch_command(inbox, out, config, poll, archive, list(mail_to)))
 
@@ -281,7 +281,7 @@ def serve(
 )
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("."), metavar="[FOLDER]")
 def init(folder: Path) -> None:
-    from ..workflow.init import init_command
+    from .commands.init import init_command
 
     sys.exit(init_command(folder))
 

@@ -225,21 +225,6 @@ def _write_report(combined: Combined, target: Path) -> str:
     return str(write_combined_report(combined, target))
 
 
-def combine_command(folder: Path, outdir: Path | None, as_of: date, as_json: bool) -> int:
-    """``ledgerkit combine FOLDER [-o OUTDIR] [--as-of DATE] [--json]``: exit 0 every file read and
-    no unit has errors; 1 some unit has validation errors or some file could not be read; 2 none
-    could be read."""
-    combined, outputs = combine_folder(Path(folder), Path(outdir) if outdir else None, as_of)
-    if as_json:
-        import json
-
-        print(json.dumps(combined.as_dict(outputs), ensure_ascii=False, indent=2))
-    else:
-        for line in closing_lines(combined, outputs):
-            print(line)
-    return combined.exit_code
-
-
 def closing_lines(c: Combined, outputs: dict[str, str | None]) -> list[str]:
     """What a person reads after the run: the totals, what was not counted, where the outputs are."""
     t = c.total
@@ -255,7 +240,7 @@ def closing_lines(c: Combined, outputs: dict[str, str | None]) -> list[str]:
             f"注意：{len(with_errors)} 个单位的台账有校验错误，其数字可能不准确：{'、'.join(with_errors)}。"
             "请对各台账运行 ledgerkit check 查看。"
         )
-    lines += [f"✗ {c.relative(u.file)}：{u.message}" for u in c.unreadable]
+    lines += [f"× {c.relative(u.file)}：{u.message}" for u in c.unreadable]
     lines += [
         f"旧版本未计入：{c.relative(s.file)}（{s.unit}，以 {c.relative(s.by)} 为准）" for s in c.superseded
     ]

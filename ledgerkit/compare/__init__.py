@@ -1,9 +1,9 @@
-"""What changed between two versions of a ledger: matching, the kinds of change, and the compare command.
+"""What changed between two versions of a ledger: matching, the kinds of change, their wording.
 
 The comparison is pure: two ``Ledger``s and their dates in, a ``Comparison`` of typed changes out
 (like beangulp's similar.py, nothing here reads or writes a file). ``compare_files`` reads the two
-files through the pipeline, ``compare_command`` prints the result for a person or as JSON and writes
-变化对照.xlsx. The rules (docs/compare.md):
+files through the pipeline; ``report_lines`` words the result for a person and ``write_changes_workbook``
+writes 变化对照.xlsx (the compare command, in cli/commands/compare.py, prints them). The rules (docs/compare.md):
 
 Matching — a measure of OLD and one of NEW are the same measure when they belong to the same issue
 and say the same thing:
@@ -25,7 +25,6 @@ make the command exit 1: removed, deadline_later, reopened, backdated.
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -618,34 +617,6 @@ def describe(ch: Change) -> str:
 
 
 CHANGES_FILENAME = "变化对照.xlsx"
-
-
-def compare_command(
-    old: Path, new: Path, as_of: date | None, outdir: Path | None, as_json: bool, config: Path | None
-) -> int:
-    """``ledgerkit compare OLD NEW``: 0 compared without red flags, 1 with, 2 a file unreadable."""
-    import json
-
-    from ..config import load_config
-
-    try:
-        cfg = load_config(Path(new), config)
-        comparison = compare_files(Path(old), Path(new), as_of)
-        written = None
-        if outdir is not None:
-            unit = cfg.get("unit", "name") or comparison.new.summary.unit
-            written = write_changes_workbook(comparison, Path(outdir) / CHANGES_FILENAME, unit)
-    except LedgerkitError as exc:
-        print(exc.message, file=sys.stderr)
-        return exc.exit_code
-    if as_json:
-        print(json.dumps(comparison.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        for line in report_lines(comparison):
-            print(line)
-        if written is not None:
-            print(f"变化对照表：{written}")
-    return comparison.exit_code
 
 
 # ---- 变化对照.xlsx ------------------------------------------------------------------------------

@@ -251,7 +251,7 @@ def registry_markdown() -> str:
         "# 校验结果代码（finding codes）",
         "",
         "由 `ledgerkit/rules/findings.py` 的 REGISTRY 生成；测试检查本文件与代码一致。",
-        "重新生成：`python -m ledgerkit.rules.findings > docs/findings.md`。",
+        "重新生成：`python scripts/make_findings_doc.py`。",
         "",
         "| code | severity | field | message | hint |",
         "|---|---|---|---|---|",
@@ -259,7 +259,3 @@ def registry_markdown() -> str:
     for code, r in REGISTRY.items():
         lines.append(f"| `{code}` | {r.severity} | {r.field or '—'} | {r.message} | {r.hint} |")
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    print(registry_markdown(), end="")

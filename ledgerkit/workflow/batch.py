@@ -1,30 +1,31 @@
 """``report FOLDER``: every ledger in a folder, on both cores, results in input order.
 
 What one file's report is, and where its outputs go, is ``report.py``'s; this module runs many
-at once (a process pool forked warm) and prints their lines and the closing summary.
+at once (a process pool forked warm) and words their lines and the closing summary, which the
+CLI (cli/commands/report.py) prints as they come.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from .. import formats
 from ..errors import LedgerkitError
 from .report import (
     Job,
     Outcome,
+    Skipped,
     figures_line,
     ledger_files,
     output_folders,
     report_file,
+    skipped_files,
 )
 
-__all__ = ["Job", "Outcome", "ledger_files", "report_folder", "run_folder"]
+__all__ = ["Job", "Outcome", "Skipped", "folder_ledgers", "ledger_files", "run_folder"]
 
 
 def workers_for(n_files: int) -> int:
@@ -93,77 +94,42 @@ def run_folder(
     return [results[i] for i in range(len(files))]
 
 
-def report_folder(folder: Path, out: Path | None, job: Job, as_json: bool) -> int:
-    files = ledger_files(folder)
+def folder_ledgers(folder: Path) -> tuple[list[Path], list[Skipped]]:
+    """The ledgers ``report FOLDER`` reports, and the files it skips with why; none is an error
+    that names what was skipped (a folder of CSV files is not "empty")."""
+    files, skipped = ledger_files(folder), skipped_files(folder)
     if not files:
-        raise LedgerkitError(f"文件夹“{folder}”中没有台账文件（.xlsx .xlsm .xls）。")
-    outdir = out or folder / "输出"
-    outcomes = _run_with_progress(files, outdir, job, as_json)
-    if as_json:
-        import json
-
-        print(json.dumps({"files": [o.as_json() for o in outcomes]}, ensure_ascii=False, indent=2))
-    elif sys.stdout.isatty():
-        _closing_table(outcomes)
-    else:  # a log or a pipe already has every file's line; a rich table of 200 rows costs ~0.3 s
-        print(_closing_line(outcomes))
-    return max(o.exit_code for o in outcomes)
+        why = "；".join(f"{s.path.name}：{s.reason}" for s in skipped[:5])
+        raise LedgerkitError(
+            f"文件夹“{folder}”中没有台账文件（.xlsx .xlsm .xls）"
+            + (f"，跳过了 {len(skipped)} 个其他文件（{why}）。" if skipped else "。")
+            + "请把台账放入该文件夹，或指定台账文件。"
+        )
+    return files, skipped
 
 
-def _run_with_progress(files: list[Path], outdir: Path, job: Job, as_json: bool) -> list[Outcome]:
-    workers = workers_for(len(files))
-    if as_json or not sys.stdout.isatty():
-
-        def plain(o: Outcome) -> None:
-            if not as_json:
-                print(_line(o), flush=True)
-
-        return run_folder(files, outdir, job, workers, plain)
-    from rich.progress import Progress
-
-    with Progress() as progress:
-        task = progress.add_task("处理台账", total=len(files))
-
-        def step(o: Outcome) -> None:
-            progress.console.print(_line(o), markup=False, highlight=False)
-            progress.advance(task)
-
-        return run_folder(files, outdir, job, workers, step)
+# The marks a console line starts with: √ and × are in GBK (a Chinese Windows console), where
+# ✓ and ✗ print as "?" and success looks like failure.
+MARK_PASSED, MARK_ERRORS, MARK_FAILED = "√", "!", "×"
 
 
-def _line(o: Outcome) -> str:
+def outcome_line(o: Outcome) -> str:
+    """One file's line as it finishes: its mark, name and figures, or why it failed."""
     name = o.path.name
     if o.report is None:
-        return f"✗ {name}：{o.error}"
-    mark = "✓" if o.exit_code == 0 else "!"
+        return f"{MARK_FAILED} {name}：{o.error}"
+    mark = MARK_PASSED if o.exit_code == 0 else MARK_ERRORS
     return (
         f"{mark} {name}：{figures_line(o.report.summary)}（错误{o.report.errors}，提醒{o.report.warnings}）"
     )
 
 
-def _closing_line(outcomes: list[Outcome]) -> str:
+def skipped_line(s: Skipped) -> str:
+    return f"跳过 {s.path.name}：{s.reason}"
+
+
+def closing_line(outcomes: list[Outcome]) -> str:
     passed = sum(1 for o in outcomes if o.report is not None and o.exit_code == 0)
     with_errors = sum(1 for o in outcomes if o.report is not None and o.exit_code != 0)
     failed = len(outcomes) - passed - with_errors
     return f"汇总：{len(outcomes)} 个台账，通过 {passed} 个，有错误 {with_errors} 个，无法处理 {failed} 个。"
-
-
-def _closing_table(outcomes: list[Outcome]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(
-        "文件", "具体问题", "已完成", "完成率", "措施", "已完成", "错误", "提醒", "结果", title="汇总"
-    )
-    for o in outcomes:
-        name = o.path.name
-        if o.report is None:
-            table.add_row(name, "", "", "", "", "", "", "", "无法读取" if o.exit_code == 2 else "出错")
-            continue
-        s = o.report.summary
-        table.add_row(
-            name, str(s.issues), str(s.issues_done), formats.percent(s.issues_done, s.issues),
-            str(s.measures), str(s.measures_done), str(o.report.errors), str(o.report.warnings),
-            "通过" if o.exit_code == 0 else "有错误",
-        )  # fmt: skip
-    Console(highlight=False).print(table)

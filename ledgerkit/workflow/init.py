@@ -16,8 +16,8 @@ TEMPLATE_NAME = "台账模板.xlsx"
 INBOX_NAME = "inbox"
 
 
-def init_command(folder: Path) -> int:
-    folder = Path(folder)
+def init_folder(folder: Path) -> str:
+    """Fill ``folder``; return what was written and kept, and the next steps, as lines of text."""
     _make_folder(folder)
     written: list[str] = []
     kept: list[str] = []
@@ -36,8 +36,7 @@ def init_command(folder: Path) -> int:
     else:
         _make_folder(inbox)
         written.append(f"{INBOX_NAME}/")
-    print(_report(folder, written, kept))
-    return 0
+    return _report(folder, written, kept)
 
 
 def _make_folder(folder: Path) -> None:

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from urllib.parse import quote as percent_encode
 
 from .. import formats
-from ..config import Config, load_config
+from ..config import Config
 from ..errors import MailError
 from ..support.atomic import atomic_path
 
@@ -497,18 +497,3 @@ def _unique(addresses: Iterable[str]) -> list[str]:
     for address in addresses:
         seen.setdefault(address.lower(), address)
     return list(seen.values())
-
-
-def mail_command(
-    files: list[Path], to: list[str], cc: list[str], subject: str | None, config_path: Path | None
-) -> int:
-    """``ledgerkit mail``: say in Chinese what was saved and to whom it went."""
-    paths = [Path(f) for f in files]
-    config = load_config(paths[0] if paths else None, config_path)
-    result = send_files(paths, to, cc, subject, config)
-    print(f"已保存邮件：{result.eml}")
-    if result.sent:
-        print(f"已发送给：{'、'.join(result.recipients)}")
-    else:
-        print("未配置 [mail]，只保存了 .eml：用 Outlook、Foxmail 等邮件客户端打开即可发送。")
-    return 0

@@ -17,7 +17,7 @@ FOLDER``, the watched inbox):
 - ``report_file``: one file of many, every error a user can cause turned into an ``Outcome``.
 
 Running many files at once (the process pool, progress lines) is ``batch.py``'s; watching a
-folder is ``watch.py``'s; printing is ``commands.py``'s. The naming rules are in docs/outputs.md.
+folder is ``watch.py``'s; printing is the CLI's (``cli/commands/``). The naming rules are in docs/outputs.md.
 """
 
 from __future__ import annotations
@@ -61,6 +61,49 @@ def is_ledger_file(path: Path) -> bool:
 def ledger_files(folder: Path) -> list[Path]:
     """Ledgers in a folder, by name."""
     return sorted((p for p in folder.iterdir() if is_ledger_file(p)), key=lambda p: p.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file in a reported folder that is not reported, and why, in a sentence for the user."""
+
+    path: Path
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"file": str(self.path), "reason": self.reason}
+
+
+# Tables in a format we do not read: said with what to do, as a user would otherwise wonder.
+OTHER_TABLES = (".csv", ".et", ".ods", ".numbers", ".xlsb")
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file beside the ledgers is not reported; None for files not worth a word.
+
+    Not worth a word: folders (the 输出 folder lives there), hidden files and Office lock files
+    (``~$台账.xlsx``: Excel and WPS make and remove them while a ledger is open, they are not
+    the user's files), and the folder's own ledgerkit.toml. Everything else the user put there
+    and might expect reported is listed.
+    """
+    from ..config import CONFIG_NAME
+
+    name = path.name
+    if name.startswith(("~$", ".")) or name == CONFIG_NAME or not path.is_file():
+        return None
+    suffix = path.suffix.lower()
+    if suffix in LEDGER_SUFFIXES:
+        return "这是 ledgerkit 写出的清洗台账，不再作为台账处理。" if "（清洗）" in path.stem else None
+    if suffix in OTHER_TABLES:
+        kind = "CSV" if suffix == ".csv" else suffix.lstrip(".")
+        return f"{kind} 文件不能作为台账读取，请用 Excel 或 WPS 打开后另存为 .xlsx，再运行一次。"
+    return "不是台账文件（只处理 .xlsx .xlsm .xls）。"
+
+
+def skipped_files(folder: Path) -> list[Skipped]:
+    """The files of a folder that ``report FOLDER`` leaves out and says so, by name."""
+    found = ((p, skip_reason(p)) for p in sorted(folder.iterdir(), key=lambda p: p.name))
+    return [Skipped(p, why) for p, why in found if why]
 
 
 def default_outdir(path: Path) -> Path:

@@ -33,9 +33,9 @@ import json
 import logging
 import queue
 import shutil
-import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -152,12 +152,13 @@ class Watcher:
     settle: float = 2.0
     stop: threading.Event = field(default_factory=threading.Event)
     busy: bool = False  # inside a file: a stop request interrupts it
+    echo: Callable[[str], None] | None = None  # the CLI's: where each log line is shown as well
 
     def __post_init__(self) -> None:
         ensure_writable_folder(self.outbox)  # the state and the log live there: said before starting
         self.state = State(self.outbox / STATE_NAME)
         self.history = History(self.outbox / HISTORY_DIR, self.state.ledgers)
-        self.log = _logger(self.outbox / LOG_NAME)
+        self.log = _logger(self.outbox / LOG_NAME, self.echo)
         self.events: queue.Queue[Path] = queue.Queue()
         self.seen: dict[Path, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, stable since)
         self.handled: dict[Path, tuple[int, int]] = {}  # path -> (size, mtime_ns) already decided on
@@ -477,31 +478,31 @@ def _unchanged(path: Path, settled: tuple[int, int] | None) -> bool:
     return settled is None or (st.st_size, st.st_mtime_ns) == settled
 
 
-def _logger(path: Path) -> logging.Logger:
+def _logger(path: Path, echo: Callable[[str], None] | None = None) -> logging.Logger:
+    """The log file, and ``echo`` (the console, which only the CLI writes) for each line too."""
     log = logging.getLogger(f"ledgerkit.watch.{path}")
     log.setLevel(logging.INFO)
     log.propagate = False
     if not log.handlers:
         fmt = logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S")
-        for handler in (logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler()):
+        handlers: list[logging.Handler] = [logging.FileHandler(path, encoding="utf-8")]
+        if echo is not None:
+            handlers.append(_Echo(echo))
+        for handler in handlers:
             handler.setFormatter(fmt)
             log.addHandler(handler)
     return log
 
 
-def watch_command(
-    inbox: Path, out: Path | None, config: Path | None, poll: bool, archive: Path | None, mail_to: list[str]
-) -> int:
-    if not inbox.is_dir():
-        raise LedgerkitError(f"收件文件夹“{inbox}”不存在。请先创建它（ledgerkit init 会创建 inbox 文件夹）。")
-    watcher = Watcher(inbox, out or default_outbox(inbox), config, archive, mail_to)
+class _Echo(logging.Handler):
+    """Hands each formatted line to a callback instead of writing a stream itself."""
 
-    def stop(_signum, _frame) -> None:
-        watcher.stop.set()
-        if watcher.busy:
-            raise Stopped
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        super().__init__()
+        self.echo = echo
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    watcher.run(poll=poll)
-    return 0
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.echo(self.format(record))
+        except Exception:  # a console that cannot show the line never stops the watcher
+            self.handleError(record)

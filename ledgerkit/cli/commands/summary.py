@@ -1,0 +1,54 @@
+"""``ledgerkit summary PATH``: the figures, by aspect and department, and the overdue measures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ...workflow.report import figures_line
+from . import console, print_json
+
+
+def summary_command(path: Path, as_of: date, as_json: bool, config: Path | None) -> int:
+    from ...pipeline import run
+
+    result = run(path, as_of, config)
+    if as_json:
+        print_json(result.summary.as_dict())
+    else:
+        print_summary(result.summary)
+        if result.errors:
+            print(
+                f"注意：台账有 {len(result.errors)} 个错误，统计数字可能不准确。请运行 ledgerkit check 查看。"
+            )
+    return result.exit_code
+
+
+def print_summary(s) -> None:
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]{s.unit or Path(s.file).name}[/bold]  {figures_line(s)}")
+    counts = "，".join(f"{k}{v}条" for k, v in s.status_counts.items() if v)
+    out.print(f"措施状态：{counts or '无'}；逾期{len(s.overdue)}条，14天内到期{len(s.due_soon)}条。")
+    if s.by_aspect:
+        table = Table("方面", "具体问题", "已完成", "措施", "已完成", title="分方面")
+        for g in s.by_aspect:
+            table.add_row(g.title, str(g.issues), str(g.issues_done), str(g.measures), str(g.measures_done))
+        out.print(table)
+    table = Table("责任科室", "措施", "已完成", "逾期", title="分科室")
+    for g in s.by_department:
+        table.add_row(g.title or "（未填）", str(g.measures), str(g.measures_done), str(g.overdue))
+    out.print(table)
+    if s.overdue:
+        table = Table("位置", "具体问题", "整改措施", "时限", "责任科室", "逾期天数", title="逾期措施")
+        for d in s.overdue:
+            table.add_row(
+                f"{d.sheet}!{d.row}",
+                d.issue[:20],
+                d.measure[:24],
+                d.deadline,
+                d.department,
+                str(d.days_overdue),
+            )
+        out.print(table)
