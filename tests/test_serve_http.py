@@ -188,18 +188,19 @@ def test_twelve_uploads_at_once_are_all_processed(served):
 
 def test_combined_answers_combines_json(served, tmp_path):
     folder, client = served
-    got = client.get("/api/combined").json()
+    got = client.get(f"/api/combined?as_of={AS_OF}").json()
     cli = subprocess.run(
         [sys.executable, "-m", "ledgerkit", "combine", str(folder), "--json", "--as-of",
-         time.strftime("%Y-%m-%d"), "-o", str(tmp_path)],
+         AS_OF, "-o", str(tmp_path)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     expected = json.loads(cli.stdout)
     assert set(got) == set(expected)
     assert got["units"] == expected["units"] and got["total"] == expected["total"]
-    page = client.get("/combined").text
-    assert 'data-download="workbook"' in page
-    assert client.get("/download/combined/workbook").status == 200
+    page = client.get(f"/combined?as_of={AS_OF}").text
+    assert 'data-download="workbook"' in page and "统计截止" in page
+    assert client.get(f"/download/combined/workbook?as_of={AS_OF}").status == 200
+    assert client.get("/api/combined?as_of=2025-13-40").status == 400
 
 
 # ---- the safety rules ------------------------------------------------------------------------

@@ -271,7 +271,7 @@ def watch(
 def serve(
     folder: Path, host: str, port: int, no_browser: bool, max_upload_mb: int, config: Path | None
 ) -> None:
-    from .serve_command import serve_command
+    from .commands.serve import serve_command
 
     sys.exit(serve_command(folder, host, port, not no_browser, max_upload_mb, config))
 

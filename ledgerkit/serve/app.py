@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -120,9 +121,9 @@ class Guard:
 class Server:
     """The app's state: the kept folder, its combined figures, the scanner of hand-copied files."""
 
-    def __init__(self, settings: Settings, inbox: Inbox | None = None) -> None:
+    def __init__(self, settings: Settings, echo: Callable[[str], None] | None = None) -> None:
         self.settings = settings
-        self.inbox = inbox or Inbox(settings.folder, settings.config)
+        self.inbox = Inbox(settings.folder, settings.config, echo=echo)
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.stop = threading.Event()
         self.scanner: threading.Thread | None = None
@@ -230,27 +231,33 @@ class Server:
         return JSONResponse({"files": [views.api_item(r) for r in records]})
 
     async def combined_page(self, request: Request) -> Response:
-        data = await run_in_threadpool(self.combined)
-        return self._page(request, "combined.html", v=views.combined_view(data))
+        as_of = _as_of(request.query_params.get("as_of", ""))
+        if isinstance(as_of, str):
+            return self._page(request, "error.html", 400, message=as_of)
+        data = await run_in_threadpool(self.combined, as_of)
+        return self._page(request, "combined.html", v=views.combined_view(data, as_of or date.today()))
 
     async def api_combined(self, request: Request) -> Response:
-        data = await run_in_threadpool(self.combined)
+        as_of = _as_of(request.query_params.get("as_of", ""))
+        if isinstance(as_of, str):
+            return JSONResponse({"error": as_of}, status_code=400)
+        data = await run_in_threadpool(self.combined, as_of)
         if "error" in data:
             return JSONResponse({"error": data["error"]}, status_code=422)
         return JSONResponse(data)
 
-    def combined(self) -> dict[str, Any]:
-        """``combine --json`` for FOLDER (outputs in OUTBOX/汇总), again only when a file changed."""
+    def combined(self, as_of: date | None = None) -> dict[str, Any]:
+        """``combine --json`` for FOLDER at ``as_of`` (outputs in OUTBOX/汇总), computed again
+        only when a ledger in FOLDER or the date changed."""
         from .inbox import combined_json
 
         folder = self.settings.folder
+        as_of = as_of or date.today()
         with self.combined_lock:
-            key = _folder_signature(folder)
+            key = (as_of, _folder_signature(folder))
             if self.combined_cache is not None and self.combined_cache[0] == key:
                 return self.combined_cache[1]
-            data = self.inbox.pool.submit(
-                combined_json, folder, self.inbox.outbox / "汇总", date.today()
-            ).result()
+            data = self.inbox.pool.submit(combined_json, folder, self.inbox.outbox / "汇总", as_of).result()
             self.combined_cache = (key, data)
             return data
 
@@ -262,7 +269,9 @@ class Server:
 
     async def download_combined(self, request: Request) -> Response:
         kind = request.path_params["kind"]
-        outputs = (await run_in_threadpool(self.combined)).get("outputs") or {}
+        as_of = _as_of(request.query_params.get("as_of", ""))
+        as_of = as_of if isinstance(as_of, date) else None
+        outputs = (await run_in_threadpool(self.combined, as_of)).get("outputs") or {}
         return self._file(request, outputs.get(kind) if kind in ("workbook", "report") else None)
 
     def _file(self, request: Request, path: str | None) -> Response:

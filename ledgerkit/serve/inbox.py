@@ -67,6 +67,13 @@ def _pages_name(folder: str) -> str:
     return hashlib.sha256(folder.casefold().encode()).hexdigest()[:24] + ".json"
 
 
+def _ignore_interrupt() -> None:
+    """Ctrl-C reaches the whole process group: the server stops its workers itself."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _noop() -> int:
     return os.getpid()
 
@@ -74,10 +81,16 @@ def _noop() -> int:
 class Inbox:
     """FOLDER, its outbox, and the pool that reports its files."""
 
-    def __init__(self, folder: Path, config: Path | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        config: Path | None = None,
+        workers: int | None = None,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
         self.folder = folder
         self.outbox = default_outbox(folder)
-        self.watcher = Watcher(folder, self.outbox, config)
+        self.watcher = Watcher(folder, self.outbox, config, echo=echo)  # echo: the CLI's console
         self.pages = self.outbox / PAGES_DIR
         self.lock = threading.RLock()  # the watcher's state, history and log
         self.inflight: dict[str, Future[Record | None]] = {}
@@ -86,7 +99,9 @@ class Inbox:
         self.workers = workers or workers_for(12)
         self._remove_stale_uploads()
         # Forked now, before the server's threads exist: a fork copies only the calling thread.
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=_warm_context(no_notice=False))
+        self.pool = ProcessPoolExecutor(
+            self.workers, mp_context=_warm_context(no_notice=False), initializer=_ignore_interrupt
+        )
         for f in [self.pool.submit(_noop) for _ in range(self.workers)]:
             f.result()
 

@@ -8,14 +8,18 @@ bench (``start_in_thread``: the real server on 127.0.0.1, port 0, in a thread).
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LedgerkitError
 from . import security
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @dataclass
@@ -59,8 +63,8 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 class Running:
-    """A server over FOLDER on a bound socket: ``serve()`` blocks until Ctrl-C / SIGTERM
-    (uvicorn's own handlers) or ``stop()``."""
+    """A server over FOLDER on a bound socket: ``serve()`` blocks until Ctrl-C / SIGTERM or
+    ``stop()``. ``echo``: where the folder's log lines are shown too (the CLI's console)."""
 
     def __init__(
         self,
@@ -69,6 +73,7 @@ class Running:
         port: int = 0,
         max_upload_mb: int = 50,
         config: Path | None = None,
+        echo: Callable[[str], None] | None = None,
     ) -> None:
         import uvicorn
 
@@ -92,7 +97,7 @@ class Running:
             machine_names=machine_names(),
         )
         try:
-            self.server = Server(settings)  # forks the pool: before any thread of ours
+            self.server = Server(settings, echo=echo)  # forks the pool: before any thread of ours
         except BaseException:
             self.sock.close()
             raise
@@ -103,19 +108,42 @@ class Running:
             lifespan="off",
             timeout_graceful_shutdown=5,
         )
-        self.uvicorn = uvicorn.Server(config_)
+        self.uvicorn = _Uvicorn(config_)
         self.public = security.is_public_bind(bound_host)
 
     def serve(self) -> None:
+        """Until stopped; Ctrl-C and SIGTERM stop it when run on the main thread (the command)."""
+        main = threading.current_thread() is threading.main_thread()
+        before = {s: signal.signal(s, self._on_signal) for s in STOP_SIGNALS} if main else {}
         self.server.start()
         try:
             self.uvicorn.run(sockets=[self.sock])
         finally:
             self.server.close()
             self.sock.close()
+            for s, handler in before.items():
+                signal.signal(s, handler)
+
+    def _on_signal(self, _signum: int, _frame: object) -> None:
+        self.stop()
 
     def stop(self) -> None:
         self.uvicorn.should_exit = True
+
+
+class _Uvicorn:
+    """uvicorn's server without its own signal handling: it re-raises the signal after shutting
+    down, which would end the process before the pool and the scanner are closed."""
+
+    def __new__(cls, config):  # a subclass made when first used: uvicorn is imported lazily
+        import uvicorn
+
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self):
+                yield
+
+        return Server(config)
 
 
 def start_in_thread(folder: Path, **options) -> tuple[Running, threading.Thread]:

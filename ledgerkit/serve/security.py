@@ -33,6 +33,14 @@ DEFAULT_MAX_UPLOAD_MB = 50
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 NAME_CHARS = 120  # a Windows path of FOLDER + name stays well under 260
 
 
@@ -97,7 +105,8 @@ def too_large(content_length: str | None, limit: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """What a file is by its content: its extension, or why it is no workbook."""
+    """What a file is by its content: its extension, or why it is no workbook and what to do
+    (a clause to follow the file's name)."""
 
     suffix: str = ""
     problem: str = ""
@@ -112,11 +121,13 @@ def kind_of(head: bytes, zip_names: list[str] | None, content_types: bytes = b""
         if "xl/workbook.xml" in zip_names or "xl/workbook.bin" in zip_names:
             return Kind(".xlsm" if b"macroEnabled" in content_types else ".xlsx")
         if "word/document.xml" in zip_names:
-            return Kind(problem="是 Word 文档，不是台账")
-        return Kind(problem="是压缩文件，不是 Excel 工作簿")
+            return Kind(problem="是 Word 文档，不是台账。请选择台账的 Excel 文件（.xlsx .xlsm .xls）")
+        return Kind(problem="是压缩文件，不是 Excel 工作簿。请先解压，再选择其中的台账文件")
     if head.startswith(ZIP_MAGIC):
-        return Kind(problem="已损坏（文件不完整），请重新复制或下载后再上传")
-    return Kind(problem="不是 Excel 工作簿（可能是文本、CSV 或网页文件改了扩展名）")
+        return Kind(problem="已损坏（文件不完整）。请重新复制或下载后再上传")
+    return Kind(
+        problem="不是 Excel 工作簿（可能是文本、CSV 或网页文件改了扩展名）。请用 Excel 或 WPS 打开，另存为 .xlsx 后再上传"
+    )
 
 
 def safe_stem(filename: str | None) -> str:
@@ -125,5 +136,7 @@ def safe_stem(filename: str | None) -> str:
     name = re.split(r"[\\/]", filename or "")[-1]
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
     stem = _UNSAFE_NAME.sub("_", stem).strip().lstrip(".~$").strip(" .")
-    stem = stem.replace("（清洗）", "")  # never mistaken for our own output
-    return stem[:NAME_CHARS] or "台账"
+    stem = stem.replace("（清洗）", "")[:NAME_CHARS].strip(" .")  # never mistaken for our own output
+    if stem.split(".")[0].upper() in _RESERVED:  # CON, NUL, COM1…: Windows cannot make these files
+        stem = f"台账-{stem}"
+    return stem or "台账"

@@ -165,7 +165,7 @@ def place(received: Received, folder: Path) -> Path:
     if kind.problem:
         discard(received)
         shown = security.safe_stem(received.filename) + (Path(received.filename).suffix or "")
-        raise UploadRefused(422, f"“{shown}”{kind.problem}。请用 Excel 或 WPS 打开，另存为 .xlsx 后再上传。")
+        raise UploadRefused(422, f"“{shown}”{kind.problem}。")
     stem = security.safe_stem(received.filename)
     digest = file_hash(received.tmp)
     try:

@@ -7,6 +7,7 @@ never disagree. URLs of pages and downloads are made here, once (``links``).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -76,8 +77,6 @@ def _count(value: Any) -> int:
 
 
 def _date(iso: str) -> str:
-    from datetime import date
-
     try:
         return formats.cn_date(date.fromisoformat(iso))
     except (TypeError, ValueError):
@@ -114,9 +113,7 @@ def ledger_view(record: Record) -> dict[str, Any]:
     return view
 
 
-def _iso(text: str):
-    from datetime import date
-
+def _iso(text: str) -> date:
     return date.fromisoformat(text)
 
 
@@ -161,7 +158,7 @@ def home_row(record: Record) -> dict[str, Any]:
     return row
 
 
-def combined_view(data: dict[str, Any]) -> dict[str, Any]:
+def combined_view(data: dict[str, Any], as_of: date) -> dict[str, Any]:
     """combine's table: a row per unit (lowest rate first, as combine orders them), the total."""
 
     def row(u: dict[str, Any]) -> dict[str, str]:
@@ -190,4 +187,6 @@ def combined_view(data: dict[str, Any]) -> dict[str, Any]:
         "unreadable": [{"name": Path(x["file"]).name, **x} for x in data.get("unreadable") or []],
         "outputs": data.get("outputs") or {},
         "due_soon_days": DUE_SOON_DAYS,
+        "as_of": formats.cn_date(as_of),
+        "as_of_iso": as_of.isoformat(),
     }

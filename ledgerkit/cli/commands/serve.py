@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -9,9 +10,9 @@ from pathlib import Path
 def serve_command(
     folder: Path, host: str, port: int, open_browser: bool, max_upload_mb: int, config: Path | None
 ) -> int:
-    from ..serve.run import Running
+    from ...serve.run import Running
 
-    running = Running(folder, host, port, max_upload_mb, config)
+    running = Running(folder, host, port, max_upload_mb, config, echo=_echo)
     url = running.address.url
     print(f"网页已启动：{url}（按 Ctrl-C 停止）", flush=True)
     if running.public:
@@ -27,3 +28,8 @@ def serve_command(
     running.serve()
     print("网页服务已停止。", flush=True)
     return 0
+
+
+def _echo(line: str) -> None:
+    """Each line of the folder's log (ledgerkit.log) on the console too, as watch shows them."""
+    print(line, file=sys.stderr, flush=True)
