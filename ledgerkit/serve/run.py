@@ -111,10 +111,13 @@ class Running:
         self.uvicorn = _Uvicorn(config_)
         self.public = security.is_public_bind(bound_host)
 
-    def serve(self) -> None:
-        """Until stopped; Ctrl-C and SIGTERM stop it when run on the main thread (the command)."""
+    def serve(self, ready: Callable[[], None] | None = None) -> None:
+        """Until stopped; Ctrl-C and SIGTERM stop it when run on the main thread (the command).
+        ``ready`` is called once they do (the socket already listens): the address is said then."""
         main = threading.current_thread() is threading.main_thread()
         before = {s: signal.signal(s, self._on_signal) for s in STOP_SIGNALS} if main else {}
+        if ready is not None:
+            ready()
         self.server.start()
         try:
             self.uvicorn.run(sockets=[self.sock])
