@@ -60,9 +60,13 @@ class Server:
     def upload(self, content: bytes, name: str) -> float:
         boundary = uuid.uuid4().hex
         body = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="as_of"\r\n\r\n{AS_OF}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n\r\n'
-        ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="as_of"\r\n\r\n{AS_OF}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n\r\n'
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         started = time.perf_counter()
         conn = http.client.HTTPConnection(self.host, self.port, timeout=600)
         conn.request("POST", "/api/ledgers", body, {

@@ -63,14 +63,17 @@ def browser(served):
 
 
 def shot(driver, name: str) -> Path:
-    """A screenshot of the whole page (the window stretched to it), kept when asked for."""
+    """A screenshot of the whole page (the viewport set to its height), kept when asked for."""
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, min(max(height + 20, 600), 2400))
+    metrics = {"width": 1280, "height": min(max(height, 600), 3000), "deviceScaleFactor": 1, "mobile": False}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     target_dir = Path(os.environ.get("LEDGERKIT_SCREENSHOTS") or tempfile.gettempdir())
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"serve-{name}.png"
-    assert driver.save_screenshot(str(path))
-    driver.set_window_size(1280, 900)
+    try:
+        assert driver.save_screenshot(str(path))
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     return path
 
 

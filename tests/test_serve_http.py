@@ -139,6 +139,33 @@ def test_a_file_that_is_no_ledger_gets_its_sentence_never_a_traceback(served):
     assert (outbox / "签到表" / "错误报告.txt").exists()
 
 
+def test_the_findings_are_rows_with_code_and_cell_as_check_gives_them(served, tmp_path):
+    import openpyxl
+
+    _folder, client = served
+    wb = openpyxl.load_workbook(MIDWAY)
+    spoilt = 0
+    for row in wb.worksheets[0].iter_rows():
+        for cell in row:
+            if cell.value == "正在推进" and spoilt < 2:
+                cell.value, spoilt = "已完了", spoilt + 1
+    bad = tmp_path / "有错误.xlsx"
+    wb.save(bad)
+    answer = client.upload(bad.read_bytes(), bad.name, AS_OF).json()
+    assert answer["findings"]["errors"] == 2
+    check = subprocess.run(
+        [sys.executable, "-m", "ledgerkit", "check", str(bad), "--json", "--as-of", AS_OF],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    expected = [(f["code"], f["cell"]) for f in json.loads(check.stdout)["errors"]]
+    page = client.get(answer["links"]["page"]).text
+    import re
+
+    rows = re.findall(r'<tr data-code="([^"]+)" data-cell="([^"]*)">', page)
+    assert rows == expected and len(rows) == 2
+    assert "台账有 2 处错误，下面的数字可能不准确" in page
+
+
 def test_a_second_version_keeps_the_first_and_says_what_changed(served, tmp_path):
     folder, client = served
     before = _sha(folder / MIDWAY.name)
