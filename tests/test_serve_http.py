@@ -328,3 +328,25 @@ def test_help_does_not_import_the_web_parts():
 
 def test_client_helper_sanity():
     assert Client("http://127.0.0.1:1", "t").port == 1
+
+
+def test_a_worker_killed_under_the_server_costs_nothing(tmp_path):
+    """The pool is made anew and the file done again: the upload is answered, none lost."""
+    import os
+    import signal
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    running, thread, client = start(folder)
+    try:
+        worker = next(iter(running.server.inbox.pool._processes))
+        os.kill(worker, signal.SIGKILL)  # as the OOM killer would
+        time.sleep(0.5)
+        answer = client.upload(FLAT.read_bytes(), FLAT.name, AS_OF)
+        assert answer.status == 200, answer.text
+        assert answer.json()["summary"]["issues"] == load_truth(FLAT)["issues"]
+        log = (folder.with_name("收件-输出") / "ledgerkit.log").read_text("utf-8")
+        assert "子进程意外退出，已重新启动" in log
+        assert client.upload(MIDWAY.read_bytes(), MIDWAY.name, AS_OF).status == 200  # the new pool works on
+    finally:
+        stop(running, thread)

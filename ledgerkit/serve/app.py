@@ -168,7 +168,18 @@ class Server:
             Route("/download/ledger/{folder:str}/{kind:str}", self.download_ledger),
             Route("/download/combined/{kind:str}", self.download_combined),
         ]
-        return Guard(Starlette(routes=routes), self.settings)
+        app = Starlette(routes=routes, exception_handlers={Exception: self._internal_error})
+        return Guard(app, self.settings)
+
+    async def _internal_error(self, request: Request, exc: Exception) -> Response:
+        """Ours, not the user's: the traceback into the folder's log, one sentence on the page."""
+        self.inbox.watcher.log.error("内部错误（%s %s）", request.method, request.url.path, exc_info=exc)
+        log = self.inbox.outbox / "ledgerkit.log"
+        return refusal(
+            request.scope,
+            500,
+            f"处理时发生内部错误（{type(exc).__name__}）。详细信息已写入 {log}。请把出错的文件和这句话发给维护人员。",
+        )
 
     def _page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         context.setdefault("folder", str(self.settings.folder))
@@ -257,7 +268,7 @@ class Server:
             key = (as_of, _folder_signature(folder))
             if self.combined_cache is not None and self.combined_cache[0] == key:
                 return self.combined_cache[1]
-            data = self.inbox.pool.submit(combined_json, folder, self.inbox.outbox / "汇总", as_of).result()
+            data = self.inbox.run(combined_json, folder, self.inbox.outbox / "汇总", as_of)
             self.combined_cache = (key, data)
             return data
 

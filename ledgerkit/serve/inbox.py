@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -99,11 +100,29 @@ class Inbox:
         self.workers = workers or workers_for(12)
         self._remove_stale_uploads()
         # Forked now, before the server's threads exist: a fork copies only the calling thread.
-        self.pool = ProcessPoolExecutor(
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
             self.workers, mp_context=_warm_context(no_notice=False), initializer=_ignore_interrupt
         )
-        for f in [self.pool.submit(_noop) for _ in range(self.workers)]:
-            f.result()
+        for f in [pool.submit(_noop) for _ in range(self.workers)]:
+            f.result()  # every worker started (and warm) before a request can need one
+        return pool
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in a worker; a pool broken under us (a worker killed) is made anew once,
+        so the files of that moment are done again rather than lost."""
+        pool = self.pool
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            with self.lock:
+                if self.pool is pool:
+                    self.watcher.log.warning("处理台账的子进程意外退出，已重新启动，正在重做这个文件。")
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self.pool = self._new_pool()  # forked from a process with threads: only here
+            return self.pool.submit(fn, *args).result()
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -182,7 +201,7 @@ class Inbox:
             lookup = functools.partial(snapshot.previous, digest=digest)
         outdir = self.outbox / folder
         job = Job(as_of or date.today(), w.config)
-        outcome: Outcome = self.pool.submit(report_file, path, outdir, job, lookup).result()
+        outcome: Outcome = self.run(report_file, path, outdir, job, lookup)
         with self.lock:
             return self._record_outcome(path, digest, folder, settled, outcome, lookup)
 
