@@ -73,8 +73,32 @@ REGISTRY: dict[str, Rule] = {
     "row-duplicate": Rule(
         "error",
         "",
-        "这一行与第{other}行的每个单元格都完全相同，可能是重复粘贴。",
+        "这一行与第{other}行{same}，可能是重复粘贴。",
         "如是重复，请删除其中一行；如确是两条措施，请写明区别。目前两行都计入统计。",
+    ),
+    "status-text-disagrees": Rule(
+        "error",
+        "status",
+        "{name}为“{value}”，但{progress}（{at}）开头写明“{said}”，两者不一致。",
+        "请核对这条措施的实际状态，把两处改为一致。目前按{name}“{value}”统计。",
+    ),
+    "status-in-text": Rule(
+        "warning",
+        "",
+        "台账中没有“完成情况”列，{count}条措施的完成情况取自{progress}开头写明的“整改状态：……”。",
+        "建议增加“完成情况”列；没有写明状态的措施按“未开始”统计。",
+    ),
+    "date-volatile": Rule(
+        "error",
+        "",
+        "{name}单元格是随日期变化的公式“={formula}”，每次打开文件日期都会变，不是确定的日期，没有计入统计。",
+        "请把{name}改为直接填写的日期，如“2025年3月31日”。",
+    ),
+    "date-year-month-ambiguous": Rule(
+        "error",
+        "",
+        "{name}是数字 {value}，{reason}，无法确定日期，没有计入统计。",
+        "请把单元格设为文本格式后填写，如“2025年10月”或“2025.10”。",
     ),
     "ditto-nothing-above": Rule(
         "error",
