@@ -82,7 +82,7 @@ class LedgerSheet:
     title: str
     line: str  # 填报单位 / 填报时间, "" when neither is known
     constant_memory: bool
-    runs: dict[int, list[int]]  # merged column -> run offsets (see _merge_runs)
+    runs: dict[int, list[int]]  # merged column -> run offsets (see table.merge_runs)
     as_of: date | None  # the day the colours are for: the figures' as-of date
 
     @classmethod
@@ -99,12 +99,8 @@ class LedgerSheet:
             title=ledger.title or f"{unit}巡察反馈问题整改台账",
             line=reported_line(unit, ledger.reported_on),
             constant_memory=streamed,
-<<<<<<< HEAD
-            runs={} if streamed else _merge_runs(rows, cols),
-            as_of=summary.as_of if summary else None,
-=======
             runs={} if streamed else merge_runs(rows, cols),
->>>>>>> feedback
+            as_of=summary.as_of if summary else None,
         )
 
     @property
