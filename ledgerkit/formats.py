@@ -62,3 +62,17 @@ def position(sheet: str, cell: str = "", row: int = 0) -> str:
     if cell:
         return f"「{sheet}」{cell}"
     return f"「{sheet}」第{row}行" if row > 0 else f"「{sheet}」"
+
+
+def stages_sentence(issues: int, done: int, staged: int, not_done: int) -> str:
+    """The 巡察办's wording of the issues by stage, without a full stop: "巡察反馈的697个具体问题，
+    完成整改688个，基本完成取得阶段性成果并持续整改4个，未完成5个，总体完成率98.7%"."""
+    return (
+        f"巡察反馈的{issues}个具体问题，完成整改{done}个，基本完成取得阶段性成果并持续整改{staged}个，"
+        f"未完成{not_done}个，总体完成率{percent(done, issues)}"
+    )
+
+
+def rules_sentence(made: int, revised: int) -> str:
+    """ "完善和新建制度12项（新建8项、完善4项）", without a full stop."""
+    return f"完善和新建制度{made + revised}项（新建{made}项、完善{revised}项）"
