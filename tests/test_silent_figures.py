@@ -62,6 +62,21 @@ def test_status_stated_in_the_progress_text_is_the_status(tmp_path):
     assert result.ledger.source(result.ledger.measures[0], "status").cell == "J2"
 
 
+def test_the_notice_says_the_progress_without_the_status_label(tmp_path):
+    from ledgerkit.notice import build_notice
+    from ledgerkit.text import without_status
+
+    assert without_status("整改状态：已完成。借助AI法务预审。") == "借助AI法务预审。"
+    assert without_status("已召开会议。\n完成情况：已完成") == "已召开会议。\n"
+    assert without_status("召开会议研究整改状态：已完成") == "召开会议研究整改状态：已完成"
+    rows = [measure_row(1, "方面甲", "问题甲", "问题1", "措施1", done="")]
+    rows[0][PROGRESS] = "整改状态：已完成。已召开专题会议。"
+    result = run(write_xlsx(tmp_path / "t.xlsx", without_status_column([HEADER, *rows])), AS_OF)
+    notice = build_notice(result.ledger, result.summary, result.config, len(result.errors))
+    said = "".join(s.text for s in notice.all_spans())
+    assert "已召开专题会议" in said and "整改状态" not in said
+
+
 def test_status_in_the_text_disagreeing_with_the_column_is_an_error(tmp_path):
     rows = [
         measure_row(i, "方面甲", "问题甲", f"问题{i}", f"措施{i}", status="正在推进", done="") for i in (1, 2)
