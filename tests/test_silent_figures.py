@@ -188,6 +188,42 @@ def test_a_completion_date_of_now_leaves_the_status_unknown(tmp_path):
     assert [m.status for m in result.ledger.measures] == [None, "已完成"]
 
 
+def test_a_shared_formula_built_on_today_is_an_error_in_each_of_its_cells(tmp_path):
+    """Excel saves a formula filled down as one shared formula: its other cells carry only its id."""
+    import re
+    import zipfile
+
+    import xlsxwriter
+
+    path = tmp_path / "t.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("整改台账")
+    ws.write_row(0, 0, HEADER)
+    for r in (1, 2, 3):
+        ws.write_row(
+            r, 0, measure_row(r, "方面甲", "问题甲", f"问题{r}", f"措施{r}", status="正在推进", done="")
+        )
+        ws.write_formula(r, 8, "=TODAY()+30", None, 45707)
+    wb.close()
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace("<f>TODAY()+30</f>", '<f t="shared" ref="I2:I4" si="0">TODAY()+30</f>', 1)
+    xml = re.sub(r"<f>TODAY\(\)\+30</f>", '<f t="shared" si="0"/>', xml)
+    assert xml.count('<f t="shared" si="0"/>') == 2  # I3 and I4 name the shared formula only
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    result = run(path, AS_OF)
+    assert codes(result, "error") == [
+        ("date-volatile", "I2"),
+        ("date-volatile", "I3"),
+        ("date-volatile", "I4"),
+    ]
+    assert result.summary.overdue == []
+
+
 def test_which_formulas_depend_on_the_day():
     formulas = {
         (1, 8): "TODAY()+30",
