@@ -17,8 +17,17 @@ import pytest
 from conftest import SAMPLES
 
 FLAT = SAMPLES / "000" / "flat.xlsx"
-COMMANDS = ("check", "summary", "report", "compare", "combine", "mail", "watch", "init")
-ENGLISH = ("Usage:", "Options:", "Commands:", "[required]", "[OPTIONS]", "COMMAND [ARGS]", "Show this")
+COMMANDS = ("check", "summary", "report", "compare", "combine", "mail", "watch", "init", "serve")
+ENGLISH = (
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "[required]",
+    "[OPTIONS]",
+    "COMMAND [ARGS]",
+    "Show this",
+    "default:",
+)
 
 
 def run(
@@ -49,6 +58,8 @@ def test_help_is_chinese_headings_included_and_fits_80_columns(command):
     assert max(columns(line) for line in text.splitlines()) <= 80
     if command == "mail":
         assert "［必填］" in text
+    if command == "serve":
+        assert "［默认：8765］" in text and "［默认：50；取值 1–10000］" in text
 
 
 def test_help_aligns_option_texts_by_display_width():
