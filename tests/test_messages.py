@@ -97,6 +97,18 @@ def test_watch_a_file_says_it_is_a_file_and_asks_for_a_folder(tmp_path):
     assert "不存在" not in proc.stderr
 
 
+def test_combine_a_file_and_check_a_folder_say_which_is_which(tmp_path):
+    ledger = shutil.copy(FLAT, tmp_path / "整改台账.xlsx")
+    combine = run("combine", str(ledger))
+    assert (
+        combine.returncode == 2
+        and "是一个文件，不是文件夹" in combine.stderr
+        and "找不到" not in combine.stderr
+    )
+    check = run("check", str(tmp_path))
+    assert check.returncode == 2 and "是文件夹，不是台账文件。请指定其中的一个台账文件" in check.stderr
+
+
 # ---- read-only folders: a read-only bind mount, which binds root too (root ignores chmod) ----
 
 
