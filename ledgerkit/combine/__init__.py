@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import formats
-from ..compare import CHANGES_FILENAME
 from ..errors import LedgerkitError
 from ..figures import DUE_SOON_DAYS
+from ..workbook.changes import CHANGES_FILENAME
 from ..workflow.outputs import is_ledger_file
 from .model import (
     REPORT_NAME,

@@ -167,35 +167,26 @@ def _changes_since(
 ) -> tuple[Comparison | None, str]:
     """The comparison with the last version, and a sentence when a remembered one could not be
     read. ``--since`` unreadable is the user's to fix: one sentence, exit 2, nothing written."""
+    from .compared import compare_with
+
     if since is None:
         return None, ""
     if isinstance(since, Path):
         _refuse_overwriting_since(since, workbook_target)
         try:
-            return _compare_with(since, result), ""
+            return compare_with(since, result), ""
         except LedgerkitError as exc:
             raise LedgerkitError(f"上次的台账（--since）：{exc.message}") from None
     old = since(key)
     if old is None:
         return None, ""
     try:
-        return _compare_with(old, result), ""
+        return compare_with(old, result), ""
     except LedgerkitError as exc:  # a remembered copy spoilt: the new version is still reported
         why = exc.message.rstrip("。")
     except Exception as exc:  # ours, not the user's: it must not cost the new version its report
         why = f"内部错误 {type(exc).__name__}: {exc}"
     return None, f"上次的版本“{old.name}”无法读取（{why}），本次不含变化对照。"
-
-
-def _compare_with(old_path: Path, result: Result) -> Comparison:
-    """OLD dated by its own 填报时间 (else its file date), NEW by the report's 统计截止日期, so
-    the changes' "newly overdue" agree with the 汇总's overdue figures."""
-    from ..compare import compare, ledger_date
-    from ..pipeline import load
-
-    old, _notes = load(old_path)
-    old_as_of, old_from = ledger_date(old, old_path)
-    return compare(old, result.ledger, old_as_of, result.as_of, old_from=old_from, new_from="统计截止日期")
 
 
 def _refuse_overwriting_since(since: Path, target: Path) -> None:

@@ -13,8 +13,10 @@ from . import print_json
 def compare_command(
     old: Path, new: Path, as_of: date | None, outdir: Path | None, as_json: bool, config: Path | None
 ) -> int:
-    from ...compare import CHANGES_FILENAME, compare_files, report_lines, write_changes_workbook
+    from ...compare import report_lines
     from ...config import load_config
+    from ...workbook.changes import CHANGES_FILENAME, write_changes_workbook
+    from ...workflow.compared import compare_files
 
     try:
         cfg = load_config(Path(new), config)
