@@ -7,10 +7,11 @@ Every value is optional; a missing one becomes a 【待填】 placeholder in the
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .errors import ConfigError
 
@@ -80,6 +81,26 @@ class Config:
 
     def section(self, name: str) -> dict[str, Any]:
         return dict(self.values.get(name, {}))
+
+
+# ---- which unit a ledger belongs to ---------------------------------------------------------
+
+UnitFirst = Literal["config", "ledger"]
+
+
+def which_unit(stated: str | Sequence[str], configured: str | None, first: UnitFirst) -> str:
+    """Which unit a ledger belongs to: the one rule, with the order as a parameter.
+
+    ``stated``: what the ledger itself says, in order (its 填报单位, then e.g. the unit its title
+    names); ``configured``: ``[unit] name``. ``first="config"`` where an office's own settings
+    speak for its ledger (its figures, notice and comparison: pipeline, report, compare, notice);
+    ``first="ledger"`` where one config serves many units' ledgers (a 巡察办's inbox history,
+    combine, the 填报单位 line of a cleaned workbook). The first candidate that is not blank, as
+    written; "" when none is.
+    """
+    ledger = [stated] if isinstance(stated, str) else list(stated)
+    candidates = [configured or "", *ledger] if first == "config" else [*ledger, configured or ""]
+    return next((c for c in candidates if c and c.strip()), "")
 
 
 def find_config(ledger_path: Path | None, explicit: Path | None = None) -> Path | None:

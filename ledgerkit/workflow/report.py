@@ -120,6 +120,7 @@ def report_one(
 ) -> Report:
     """Write the cleaned workbook and the notice draft for one ledger into ``out``; with
     ``since``, the changes since that version too (compared before anything is written)."""
+    from ..config import which_unit
     from ..pipeline import run
     from ..rules.validate import sort_findings
     from ..workbook import workbook_filename, write_workbook
@@ -135,7 +136,7 @@ def report_one(
     if not no_notice:
         from ..notice import build_notice, notice_filename
 
-        unit = result.config.get("unit", "name") or result.summary.unit
+        unit = which_unit(result.summary.unit, result.config.get("unit", "name"), "config")
         _refuse_overwriting_input(path, outdir / notice_filename(unit))
         # The notice's content before anything is written: its findings (progress missing,
         # characters Word cannot hold) belong in the workbook's 校验结果 like every other.

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...config import Config
+from ...config import Config, which_unit
 from ...errors import MailError
 from .body import MailFigures, compose_body, default_subject, figures_sentence
 from .message import MIME_TYPES, POLICY, build_message, eml_path, mime_type, parse_addresses, write_eml
@@ -67,7 +67,7 @@ def send_files(
     recipients = _unique(a.addr_spec for a in parse_addresses(to + cc))
     if not recipients:
         raise MailError("没有收件人。请用 --to 指定邮箱，或在 ledgerkit.toml 的 [mail] to 中填写。")
-    unit = str((summary.unit if summary else "") or config.get("unit", "name", ""))
+    unit = which_unit(summary.unit if summary else "", config.get("unit", "name"), "ledger")
     sender = sender_address(config)
     envelope_from = parse_addresses([sender])[0].addr_spec if sender else ""
     body = compose_body(paths, summary, config, unit, notes)
