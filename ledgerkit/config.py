@@ -73,7 +73,8 @@ TYPE_NAMES = {str: "文本", int: "整数", bool: "true 或 false", date: "日�
 MAIL_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 DEFAULT_PASSWORD_ENV = "LEDGERKIT_SMTP_PASSWORD"
 
-# [notice] keys with a fixed set of values: value -> what it means (said when a value is wrong).
+# [notice] keys with a fixed set of values: value -> what it means (said when a value is wrong). How
+# the notice numbers its own headings; not text.NUMBERING, the grammar of numbering in ledger text.
 NOTICE_CHOICES: dict[str, dict[str, str]] = {
     "problem_numbering": {"per_aspect": "每个方面重新编号", "continuous": "全文连续编号"},
     "issue_numbering": {
