@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any
 from .. import formats
 from ..errors import LedgerkitError, OutputError
 from .outputs import default_outdir, ensure_writable_folder
-from .outputs import output_folder_name as output_folder_name  # re-exported: where callers found it
+from .outputs import is_ledger_file as is_ledger_file  # re-exported: where callers found them
+from .outputs import ledger_files as ledger_files
+from .outputs import output_folder_name as output_folder_name
 from .outputs import output_folders as output_folders
 
 if TYPE_CHECKING:  # the pipeline imports pandas: only when a report is made
