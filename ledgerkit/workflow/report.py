@@ -53,6 +53,26 @@ def _refuse_overwriting_input(src: Path, target: Path) -> None:
 # ---- the result ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Since:
+    """The changes since the last version, as a report carries them to its callers (the CLI,
+    the watched inbox's log and mail, serve's page): typed, so none digs into the JSON."""
+
+    old_file: str  # the file compared with: ``--since``'s, or the watched inbox's remembered copy
+    summary: str  # 与上次（2025年2月1日）相比：新完成5条，……。
+    red_flags: tuple[str, ...]  # 需要关注：… and one line per red flag; () when there is none
+    as_json: dict[str, Any]  # the manifest's ``changes``: {"old": …, "counts": …, <kind>: […]}
+
+    @property
+    def lines(self) -> list[str]:
+        return [self.summary, *self.red_flags]
+
+    @property
+    def headline(self) -> str:
+        """The summary and, when any, the red flags named: one line for a log."""
+        return self.summary + (self.red_flags[0] if self.red_flags else "")
+
+
 @dataclass(slots=True)
 class Report:
     """What reporting one ledger made: picklable, so a worker process can send it back."""
@@ -66,8 +86,18 @@ class Report:
     missing: list[str] = field(default_factory=list)  # notice values still 【待填】
     messages: list[str] = field(default_factory=list)  # lines for the user, e.g. what was mailed
     key: str = ""  # which ledger this is a version of (history.ledger_key)
-    changes: dict[str, Any] | None = None  # since the last version: the manifest's ``changes``
-    change_lines: list[str] = field(default_factory=list)  # its summary line and red flags
+    since: Since | None = None  # the changes since the last version, when compared
+    since_problem: str = ""  # the sentence when the last version could not be read (in messages too)
+
+    @property
+    def changes(self) -> dict[str, Any] | None:
+        """The manifest's ``changes``; None when not compared."""
+        return self.since.as_json if self.since is not None else None
+
+    @property
+    def change_lines(self) -> list[str]:
+        """The summary line and the red flags; [] when not compared."""
+        return self.since.lines if self.since is not None else []
 
     @property
     def errors(self) -> int:
@@ -149,12 +179,17 @@ def report_one(
     workbook = write_workbook(result.ledger, result.summary, findings, workbook_target, comparison)
     report = Report(path, result.summary, findings, workbook, None, result.config, key=key)
     if since_note:
+        report.since_problem = since_note
         report.messages.append(since_note)
     if comparison is not None:
         from ..compare import changes_as_dict, red_flag_lines, summary_line
 
-        report.changes = {"old": comparison.old.as_dict(), **changes_as_dict(comparison)}
-        report.change_lines = [summary_line(comparison), *red_flag_lines(comparison)]
+        report.since = Since(
+            old_file=comparison.old.file,
+            summary=summary_line(comparison),
+            red_flags=tuple(red_flag_lines(comparison)),
+            as_json={"old": comparison.old.as_dict(), **changes_as_dict(comparison)},
+        )
     if notice is not None:
         from ..notice import save_notice
 
