@@ -1,4 +1,4 @@
-"""FOLDER kept as ``ledgerkit watch FOLDER`` keeps it: the one place serve touches watch's internals.
+"""FOLDER kept as ``ledgerkit watch FOLDER`` keeps it: serve's one door into watch (``Inbox.begin`` / ``finish``).
 
 Watch processes one inbox file with ``workflow.watch.Inbox.process``; its two halves, ``begin``
 (hash, decide, plan: the state, the output folder, the history's lookup, the log) and ``finish``
