@@ -307,8 +307,10 @@ def _as_of(text: str) -> date | str | None:
 
 
 def _is_output_problem(inbox: Inbox, name: str) -> bool:
-    entry = inbox.watcher.state.get(name) or {}
-    return entry.get("status") == "blocked"
+    from ..workflow.watch.state import Status
+
+    entry = inbox.watcher.state.get(name)
+    return entry is not None and entry.status is Status.BLOCKED
 
 
 def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:

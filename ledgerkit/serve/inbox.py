@@ -1,14 +1,12 @@
-"""FOLDER kept as ``ledgerkit watch FOLDER`` keeps it: the one place serve touches watch's internals.
+"""FOLDER kept as ``ledgerkit watch FOLDER`` keeps it: serve's one door into watch (``Inbox.begin`` / ``finish``).
 
-The watcher (workflow/watch.py) decides and records on one thread and reports in-process. The
-page must take many uploads at once, so this adapter splits watch's ``Watcher.process`` at its
-seam: the decision and the bookkeeping (content hash, state, output folder, history, log) stay
-with the watcher's own methods under one lock; the report itself — the slow part — runs in a
-process pool forked warm, as ``report FOLDER`` does (workflow/batch.py). The history's lookup
-goes to the worker as a snapshot (a ``History`` is plain data), so a worker never writes the state.
-
-When watch exposes one function that processes a single inbox file (thread-safe), ``Inbox.process``
-becomes a call to it; nothing else in serve knows how watch works.
+Watch processes one inbox file with ``workflow.watch.Inbox.process``; its two halves, ``begin``
+(hash, decide, plan: the state, the output folder, the history's lookup, the log) and ``finish``
+(record the outcome and its effects), are what this adapter calls, under the outbox's lock (safe
+beside a ``watch`` of the same folder). The page must take many uploads at once, so the report
+itself — the slow part — runs between them in a process pool forked warm, as ``report FOLDER``
+does (workflow/batch.py). The plan's lookup of the last version is a snapshot of the history
+(plain data), so a worker never writes the state.
 
 Besides watch's state, each processed file leaves a page record in ``OUTBOX/.ledgerkit-pages``:
 its manifest (the ``report --json`` contract) or its error, its findings and its change lines,
@@ -18,8 +16,6 @@ which is what the pages and the API show (views.py). The record is written after
 from __future__ import annotations
 
 import contextlib
-import copy
-import functools
 import hashlib
 import json
 import os
@@ -35,9 +31,12 @@ from typing import Any
 
 from ..support.atomic import atomic_path
 from ..workflow.batch import _warm_context, workers_for
-from ..workflow.history import History
-from ..workflow.report import Job, Outcome, is_ledger_file, report_file
-from ..workflow.watch import Watcher, _unchanged, default_outbox, file_hash
+from ..workflow.outputs import is_ledger_file
+from ..workflow.report import Job, Outcome, report_file
+from ..workflow.watch import Inbox as WatchedInbox
+from ..workflow.watch import Processed, default_outbox, file_hash
+from ..workflow.watch.decide import After
+from ..workflow.watch.state import Status
 
 PAGES_DIR = ".ledgerkit-pages"
 SETTLE_SECONDS = 2.0  # a hand-copied file is taken once unchanged this long, as watch does
@@ -91,7 +90,7 @@ class Inbox:
     ) -> None:
         self.folder = folder
         self.outbox = default_outbox(folder)
-        self.watcher = Watcher(folder, self.outbox, config, echo=echo)  # echo: the CLI's console
+        self.watcher = WatchedInbox(folder, self.outbox, config, echo=echo)  # echo: the CLI's console
         self.pages = self.outbox / PAGES_DIR
         self.lock = threading.RLock()  # the watcher's state, history and log
         self.inflight: dict[str, Future[Record | None]] = {}
@@ -138,9 +137,8 @@ class Inbox:
 
     def record(self, name: str) -> Record | None:
         with self.lock:
-            entry = self.watcher.state.get(name) or {}
-        folder = entry.get("folder")
-        return self.record_of_folder(folder) if folder else None
+            entry = self.watcher.state.get(name)
+        return self.record_of_folder(entry.folder) if entry and entry.folder else None
 
     def record_of_folder(self, folder: str) -> Record | None:
         try:
@@ -194,61 +192,42 @@ class Inbox:
             if current is not None:
                 self.handled[name] = settled
                 return current
-            folder = w._folder_for(path)
-            entry = w.state.get(name)
-            w.log.info("开始处理 %s（%s），输出到 %s", name, w._why(name, entry, digest), folder)
-            snapshot = History(w.history.folder, copy.deepcopy(w.history.ledgers))
-            lookup = functools.partial(snapshot.previous, digest=digest)
-        outdir = self.outbox / folder
+            # Where watch would skip it, the page still wants a record (of this date): again.
+            plan = w.begin(path, settled, again=True)
+            if isinstance(plan, Processed):
+                return None  # gone, or unreadable for now
         job = Job(as_of or date.today(), w.config)
-        outcome: Outcome = self.run(report_file, path, outdir, job, lookup)
+        outcome: Outcome = self.run(report_file, path, self.outbox / plan.folder, job, plan.since)
         with self.lock:
-            return self._record_outcome(path, digest, folder, settled, outcome, lookup)
+            done = w.finish(plan, outcome)
+            return self._record_outcome(name, digest, plan.folder, settled, done)
 
     def _current(self, name: str, digest: str, as_of: date | None) -> Record | None:
         """The record already showing this content (and date, when one is asked), if its
         outputs are all still there: watch would skip the file, and so does the page."""
         entry = self.watcher.state.get(name)
         record = self.record(name)
-        if not entry or not record or entry.get("hash") != digest or record.hash != digest:
+        if not entry or not record or entry.hash != digest or record.hash != digest:
             return None
         if as_of is not None and record.as_of != as_of.isoformat():
             return None
-        if entry.get("status") == "failed":
+        if entry.status is Status.FAILED:
             return record
-        outputs = [p for p in (entry.get("outputs") or {}).values() if p]
-        return record if entry.get("status") == "done" and all(Path(p).exists() for p in outputs) else None
+        outputs = entry.output_paths()
+        return record if entry.status is Status.DONE and all(p.exists() for p in outputs) else None
 
     def _record_outcome(
-        self,
-        path: Path,
-        digest: str,
-        folder: str,
-        settled: tuple[int, int],
-        outcome: Outcome,
-        lookup: Callable[[str], Path | None],
+        self, name: str, digest: str, folder: str, settled: tuple[int, int], done: Processed
     ) -> Record | None:
-        """Watch's bookkeeping after a report (``Watcher.process``'s second half), and the page record."""
-        w = self.watcher
-        name = path.name
-        outdir = self.outbox / folder
-        if not _unchanged(path, settled):
-            w.log.info("%s 在处理过程中被移走、删除或改动，不记为失败；它再出现后会重新处理。", name)
+        """The page record of what watch's ``finish`` recorded; None when the file vanished or
+        changed while it was reported (nothing decided, as watch does)."""
+        if done.after in (After.VANISHED, After.DONE_UNSURE):
             return None
         now = datetime.now().isoformat(timespec="seconds")
-        as_of = ""
-        if outcome.report is None:
-            if outcome.output_problem:
-                w._blocked(path, digest, folder, outcome.error)
-            else:
-                w.log.warning("处理失败 %s：%s", name, outcome.error)
-                w._write_error(outdir, path, outcome.error)
-                w._put(name, hash=digest, folder=folder, status="failed", error=outcome.error, outputs=None)
-            record = Record(name, folder, digest, as_of, now, error=outcome.error)
+        report = done.report
+        if report is None:
+            record = Record(name, folder, digest, "", now, error=done.error)
         else:
-            report = outcome.report
-            looked_up = [lookup(report.key)] if report.key else []
-            w._done(path, digest, folder, report, looked_up)
             record = Record(
                 name,
                 folder,
@@ -264,7 +243,7 @@ class Inbox:
         try:
             self._save_record(record)
         except OSError as exc:
-            w.log.warning("无法保存网页记录（%s）。", exc.strerror or exc)
+            self.watcher.log.warning("无法保存网页记录（%s）。", exc.strerror or exc)
         return record
 
     # -- files copied into FOLDER by hand --------------------------------------------------
