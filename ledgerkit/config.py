@@ -311,6 +311,8 @@ def _type_ok(value: Any, expected: type | tuple[type, ...]) -> bool:
 
 
 # templates/ sits beside the package in the repository, where offices edit it without touching
-# code; an installed wheel carries it as ledgerkit/templates.
+# code; an installed wheel carries it as ledgerkit/templates. The wheel's copy is looked for first:
+# installed, "beside the package" is site-packages, where another distribution's templates/ may be.
+_PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 _REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-TEMPLATES_DIR = _REPO_TEMPLATES if _REPO_TEMPLATES.is_dir() else Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else _REPO_TEMPLATES
