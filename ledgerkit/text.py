@@ -63,6 +63,17 @@ NUMBERING = (
 _LABEL = re.compile(r"^(具体表现|具体问题|问题表现)\s*[:：]\s*")
 
 
+# A list mark opening a text ("一是……"): numbers items of a list, not a heading, so it is no
+# NUMBERING style; ``starts_numbered`` counts it.
+_SHI_START = re.compile(r"^[一二三四五六七八九十]+是")
+
+
+def starts_numbered(text: str) -> bool:
+    """The text opens with a numbering the office wrote: a NUMBERING style or a list mark 一是.
+    The one numbering grammar: the reader's section styles and the notice's line joins use it."""
+    return numbering_style(text) is not None or _SHI_START.match(text) is not None
+
+
 def numbering_style(text: str) -> str | None:
     for name, pattern in NUMBERING:
         if pattern.match(text):
@@ -171,6 +182,19 @@ def nearest_status(text: str) -> str:
     return STATUS_WORDS[match[0]] if match else STATUSES[0]
 
 
+# The status stated at the start of a line of the progress text: "整改状态：已完成。……"
+_STATUS_LINE = re.compile(
+    r"(?m)^[ \t\u3000\u00a0]*(?:整改状态|完成情况|完成状态|状态)[ \t\u3000\u00a0]*[:：][ \t\u3000\u00a0]*([^。；;，,.\n]*)"
+)
+
+
+def status_in_text(text: str) -> str | None:
+    """The status word stated in a text ("整改状态：阶段性完成" at the start of a line), else None."""
+    m = _STATUS_LINE.search(text)
+    word = m[1].strip(TRIM) if m else ""
+    return word or None
+
+
 # ---- dates -------------------------------------------------------------------------------
 
 DEADLINE_WORDS = {"立行立改": "立行立改", "长期坚持": "长期坚持", "长期": "长期坚持", "持续推进": "长期坚持"}
@@ -227,7 +251,8 @@ def _from_number(number: float) -> DateParse:
     return _parse_text(text, False)
 
 
-# What offices write in a date cell that has no date: read as empty.
+# What offices write in a cell to say "nothing here" (a date cell with no date, a progress or
+# description left as "/"): read as empty. Folded, so full-width ／ and － are the same marks.
 NOT_APPLICABLE = frozenset(("/", "-", "--", "—", "——", "无", "暂无", "/。", "—/—"))
 
 
@@ -277,6 +302,19 @@ def _parse_text(text: str, deadline: bool) -> DateParse:
         when = _AFTER.match(rest)
         return _month_part(year, int(month), when[1] if when else None)
     return _make(year, int(month), int(day))
+
+
+_SHOWN_YEAR_MONTH = re.compile(r"^(\d{4})\.(\d{1,2})$")
+
+
+def year_month_shown(shown: str) -> str | None:
+    """ "2025.10" as a number cell shows it → "2025.10", a month ``parse_date`` reads as its last
+    day; None when the text is no year.month, or when a month "1" could be "10" with its final 0
+    dropped (General or one-decimal formats show 2025.10 as "2025.1")."""
+    m = _SHOWN_YEAR_MONTH.match(shown)
+    if m is None or not _YEARS[0] <= int(m[1]) <= _YEARS[1] or not 1 <= int(m[2]) <= 12 or m[2] == "1":
+        return None
+    return shown
 
 
 def _deadline_wording(folded: str) -> DateParse | None:

@@ -75,13 +75,44 @@ REGISTRY: dict[str, Rule] = {
         "具体问题“{value}”没有任何整改措施。",
         "请在这个问题下至少填写一条整改措施（每条措施一行）。",
     ),
+    "measures-pending": Rule(
+        "warning",
+        "measure",
+        "台账列出了{count}个具体问题，都还没有填写整改措施。",
+        "请在每个具体问题下填写整改措施、责任领导、责任科室、责任人和整改时限"
+        "（每条措施一行，一个具体问题有几条措施就填几行）；填好后再运行 ledgerkit report 生成通报。",
+    ),
     "seq-duplicate": Rule("warning", "seq", "{name}“{value}”与第{other}行重复。", "请检查序号是否填错。"),
     # ---- rows that are not what they look like (normalise; docs/reading-rules.md) ----
     "row-duplicate": Rule(
         "error",
         "",
-        "这一行与第{other}行的每个单元格都完全相同，可能是重复粘贴。",
+        "这一行与第{other}行{same}，可能是重复粘贴。",
         "如是重复，请删除其中一行；如确是两条措施，请写明区别。目前两行都计入统计。",
+    ),
+    "status-text-disagrees": Rule(
+        "error",
+        "status",
+        "{name}为“{value}”，但{progress}（{at}）开头写明“{said}”，两者不一致。",
+        "请核对这条措施的实际状态，把两处改为一致。目前按{name}“{value}”统计。",
+    ),
+    "status-in-text": Rule(
+        "warning",
+        "",
+        "台账中没有“完成情况”列，{count}条措施的完成情况取自{progress}开头写明的“整改状态：……”。",
+        "建议增加“完成情况”列；没有写明状态的措施按“未开始”统计。",
+    ),
+    "date-volatile": Rule(
+        "error",
+        "",
+        "{name}单元格是随日期变化的公式“={formula}”，每次打开文件日期都会变，不是确定的日期，没有计入统计。",
+        "请把{name}改为直接填写的日期，如“2025年3月31日”。",
+    ),
+    "date-year-month-ambiguous": Rule(
+        "error",
+        "",
+        "{name}是数字 {value}，{reason}，无法确定日期，没有计入统计。",
+        "请把单元格设为文本格式后填写，如“2025年10月”或“2025.10”。",
     ),
     "ditto-nothing-above": Rule(
         "error",

@@ -173,12 +173,40 @@ def columns_missing(ledger: Ledger, as_of: date) -> Iterable[Finding]:
         for field in ("department", "owner", "deadline", "status"):
             if field not in info.columns:
                 cell = f"A{info.header_rows[0]}"
+                said = _said_in_text(ledger, info.name) if field == "status" else 0
+                if said:  # the statuses were read from the progress text: say so instead
+                    progress = _field_name(ledger, info.name, "progress")
+                    yield finding(
+                        ledger,
+                        None,
+                        "status-in-text",
+                        cell=cell,
+                        sheet=info.name,
+                        count=said,
+                        progress=progress,
+                    )
+                    continue
                 yield finding(
                     ledger, None, "column-missing", STANDARD_NAMES[field], cell=cell, sheet=info.name
                 )
 
 
+def _said_in_text(ledger: Ledger, sheet: str) -> int:
+    """Measures of a sheet with no status column whose status its progress text states."""
+    return sum(1 for m in ledger.measures if m.sheet == sheet and m.status_text and m.part <= 1)
+
+
 def issues_without_measure(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    """An issue without a measure among issues with measures is a gap (an error at its cell); a
+    ledger whose issues all await their measures is a new one: what to fill next, said once."""
+    if not ledger.issue_only_rows:
+        return
+    if not ledger.measures:
+        first = ledger.issue_only_rows[0]
+        yield finding(
+            ledger, first, "measures-pending", count=len({m.issue_id for m in ledger.issue_only_rows})
+        )
+        return
     for m in ledger.issue_only_rows:
         yield finding(ledger, m, "issue-no-measure", m.issue)
 

@@ -8,6 +8,8 @@ template, which has no figures, colours against TODAY().
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -18,6 +20,7 @@ from ..model import (
     STANDARD_HEADERS,
     STATUSES,
     Ledger,
+    Measure,
     a1,
     col_letter,
 )
@@ -251,3 +254,44 @@ def _add_colours(
 def _colour(ws: Worksheet, cells: tuple[int, int, int, int], formula: str, fmt: Format) -> None:
     """A formula colour over ``cells`` (first row, first col, last row, last col)."""
     ws.conditional_format(*cells, {"type": "formula", "criteria": formula, "format": fmt})
+
+
+def merge_runs(rows: list[Measure], cols: list[Column]) -> dict[int, list[int]]:
+    """Per merged column, per row: index of its run's last row (a run's first row), -1 (a row
+    covered by the merge above), 0 (not merged)."""
+    out: dict[int, list[int]] = {}
+    n = len(rows)
+    for c, col in enumerate(cols):
+        key = _RUN_KEY.get(col.field)
+        if key is None:
+            continue
+        keys = [key(m) for m in rows]  # once per row, compared with the row above
+        filled = [bool(v) for v in map(operator.attrgetter(col.field), rows)]
+        joins = _JOINS.get(col.field)
+        may_join = [joins(m) for m in rows] if joins else [True] * n
+        span = [0] * n
+        i = 0
+        while i < n:
+            j = i
+            if filled[i]:
+                k = keys[i]
+                while j + 1 < n and may_join[j + 1] and keys[j + 1] == k:
+                    j += 1
+            if j > i:
+                span[i] = j
+                span[i + 1 : j + 1] = [-1] * (j - i)
+            i = j + 1
+        out[c] = span
+    return out
+
+
+# A row continues the merged cell above it when it has the same item (by key and by text, so
+# the one visible text is every row's text) — for 序号 only where the input had it merged or
+# split (_JOINS).
+_RUN_KEY: dict[str, Callable[[Measure], tuple[object, ...]]] = {
+    "aspect": lambda m: (m.aspect_key, m.aspect),
+    "problem": lambda m: (m.aspect_key, m.problem_key, m.aspect, m.problem),
+    "issue": lambda m: (m.issue_id, m.aspect, m.problem, m.issue),
+    "seq": lambda m: (m.aspect_key, m.problem_key, m.seq),
+}
+_JOINS: dict[str, Callable[[Measure], bool]] = {"seq": lambda m: "seq" in m.origins or m.part > 1}
