@@ -267,6 +267,22 @@ def test_table_with_section_rows_across(tmp_path):
     ]
 
 
+def test_a_list_continued_in_a_second_table_counts_as_the_reader_does(tmp_path):
+    """The same aspect in two tables (the list continued after a page of text) is one aspect."""
+    first = [["问题类别", "问题", "具体问题"], ["政治建设方面", "学习不够", "中心组学习少"]]
+    second = [
+        ["问题类别", "问题", "具体问题"],
+        ["政治建设方面", "学习不够", "研讨少"],
+        ["作风建设方面", "会多", "会多"],
+    ]
+    path = write_docx(tmp_path / "two.docx", [first, ("（续表）", ""), second])
+    h = parse_feedback(read_feedback(path))
+    assert h.counts == (2, 2, 3)
+    init_from_feedback(tmp_path / "d", path)
+    back = read_back(tmp_path / "d")
+    assert (back["aspects"], back["problems"], back["issues"]) == h.counts
+
+
 TEXT = "\n".join(
     [
         OPENING,

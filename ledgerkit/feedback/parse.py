@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..reading.columns import match_header
+from ..reading.normalise import title_key
 from ..text import TRIM, numbering_style, strip_numbering
 from .read import Block, FeedbackDocument, Paragraph, Table
 
@@ -63,11 +64,12 @@ class Hierarchy:
 
     @property
     def counts(self) -> tuple[int, int, int]:
-        """(aspects, problems, issues) as ``summary`` counts them from the ledger."""
-        aspects = sum(1 for a in self.aspects if a.title)
-        problems = sum(1 if p.title else len(p.issues) for a in self.aspects for p in a.problems)
-        issues = sum(len(p.issues) for a in self.aspects for p in a.problems)
-        return aspects, problems, issues
+        """(aspects, problems, issues) as ``summary`` counts them from the ledger: by their
+        matching keys, so a title repeated further on is the same item, as the reader takes it."""
+        keys = [tuple(title_key(t) for t in row[:3]) for row in self.rows()]
+        aspects = {a for a, _p, _i in keys if a}
+        problems = {(a, p) if p else (a, p, i) for a, p, i in keys}  # no problem: the issue is its own
+        return len(aspects), len(problems), len(set(keys))
 
     def rows(self) -> Iterator[tuple[str, str, str, str]]:
         """(方面, 问题, 具体问题, 问题描述), one per issue, in feedback order."""
