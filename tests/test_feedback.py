@@ -283,6 +283,17 @@ def test_a_list_continued_in_a_second_table_counts_as_the_reader_does(tmp_path):
     assert (back["aspects"], back["problems"], back["issues"]) == h.counts
 
 
+def test_two_equal_cells_are_a_row_a_merge_across_is_a_section(tmp_path):
+    table = [
+        ["问题", "具体问题"],
+        ["会议过多", "会议过多"],
+        ["一、作风建设方面", "一、作风建设方面"],
+        ["学习少", "研讨少"],
+    ]
+    path = write_docx(tmp_path / "x.docx", [table], merges=[(2, 0, 2, 1)])
+    assert rows_of(path) == [("", "会议过多", "会议过多", ""), ("作风建设方面", "学习少", "研讨少", "")]
+
+
 TEXT = "\n".join(
     [
         OPENING,

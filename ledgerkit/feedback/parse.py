@@ -110,10 +110,11 @@ def parse_tables(tables: list[Table]) -> Hierarchy:
         at, columns = found
         header = table.rows[at]
         held = {"aspect": "", "problem": ""}
-        for row in table.rows[at + 1 :]:
+        across = table.across or (False,) * len(table.rows)
+        for row, merged in zip(table.rows[at + 1 :], across[at + 1 :], strict=True):
             if row == header:
                 continue  # the header repeated on a new page
-            _table_row(builder, columns, row, held)
+            _table_row(builder, columns, row, held, merged)
     return builder.hierarchy("table")
 
 
@@ -131,7 +132,7 @@ def _table_header(table: Table) -> tuple[int, dict[str, int]] | None:
 
 
 def _table_row(
-    builder: _Builder, columns: dict[str, int], row: tuple[str, ...], held: dict[str, str]
+    builder: _Builder, columns: dict[str, int], row: tuple[str, ...], held: dict[str, str], merged: bool
 ) -> None:
     def cell(f: str) -> str:
         c = columns.get(f)
@@ -140,8 +141,8 @@ def _table_row(
     texts = [t for t in row if t]
     if not texts:
         return
-    if len(set(texts)) == 1 and (len(texts) == len(row) or len(texts) >= 3):
-        # one text merged across the row: a section, setting the highest level without a column
+    if merged or (len(set(texts)) == 1 and len(texts) >= 3):
+        # one text across the row: a section, setting the highest level without a column
         level = next((lvl for lvl in ROLES[:2] if lvl not in columns), None)
         if level is not None:
             held[level] = _title(texts[0])

@@ -40,6 +40,7 @@ class Paragraph:
 @dataclass(frozen=True, slots=True)
 class Table:
     rows: tuple[tuple[str, ...], ...]  # merged cells resolved: every grid cell holds its merge's text
+    across: tuple[bool, ...] = ()  # per row: one cell merged across the whole row (a section row)
 
 
 Block = Paragraph | Table
@@ -225,8 +226,11 @@ def _numbering(paragraph: object, formats: dict[tuple[str, int], str]) -> str:
 
 def _table(table: object) -> Table:
     """Each row as the grid shows it: a merged cell's text in every grid cell it covers."""
-    rows = []
+    rows, across = [], []
     for row in table.rows:  # type: ignore[attr-defined]
         before = [""] * (getattr(row, "grid_cols_before", 0) or 0)
-        rows.append(tuple(before + [cell.text.strip(TRIM) for cell in row.cells]))
-    return Table(tuple(rows))
+        cells = row.cells
+        rows.append(tuple(before + [cell.text.strip(TRIM) for cell in cells]))
+        # python-docx gives a horizontally merged cell once per grid column it covers
+        across.append(len(cells) > 1 and all(c._tc is cells[0]._tc for c in cells))
+    return Table(tuple(rows), tuple(across))
