@@ -10,7 +10,8 @@ from .config import Config, load_config
 from .figures import Summary, summarise
 from .model import Finding, Ledger
 from .reading.normalise import normalise
-from .reading.read import read_workbook
+from .reading.read import RawWorkbook, read_workbook
+from .rules.marks import mark_findings
 from .rules.validate import sort_findings, validate
 from .support.speed import gc_paused, preload
 
@@ -38,9 +39,16 @@ class Result:
 
 
 def load(path: Path) -> tuple[Ledger, list[Finding]]:
-    """Read and normalise one ledger file: plain data, the file closed again."""
+    """Read and normalise one ledger file: plain data, the file closed again (read once)."""
     with gc_paused():
-        return normalise(read_workbook(path))
+        return from_raw(read_workbook(path))
+
+
+def from_raw(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
+    """Normalise what was read, and the row marks' findings: nothing here opens the file."""
+    ledger, notes = normalise(raw)
+    notes.extend(mark_findings(raw, ledger))
+    return ledger, notes
 
 
 def run(

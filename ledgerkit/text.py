@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from .model import STATUSES
 
@@ -60,6 +61,17 @@ NUMBERING = (
     ("circled", re.compile(rf"^[{_CIRCLED}]\s*")),  # ①
 )
 _LABEL = re.compile(r"^(具体表现|具体问题|问题表现)\s*[:：]\s*")
+
+
+# A list mark opening a text ("一是……"): numbers items of a list, not a heading, so it is no
+# NUMBERING style; ``starts_numbered`` counts it.
+_SHI_START = re.compile(r"^[一二三四五六七八九十]+是")
+
+
+def starts_numbered(text: str) -> bool:
+    """The text opens with a numbering the office wrote: a NUMBERING style or a list mark 一是.
+    The one numbering grammar: the reader's section styles and the notice's line joins use it."""
+    return numbering_style(text) is not None or _SHI_START.match(text) is not None
 
 
 def numbering_style(text: str) -> str | None:
@@ -170,6 +182,19 @@ def nearest_status(text: str) -> str:
     return STATUS_WORDS[match[0]] if match else STATUSES[0]
 
 
+# The status stated at the start of a line of the progress text: "整改状态：已完成。……"
+_STATUS_LINE = re.compile(
+    r"(?m)^[ \t\u3000\u00a0]*(?:整改状态|完成情况|完成状态|状态)[ \t\u3000\u00a0]*[:：][ \t\u3000\u00a0]*([^。；;，,.\n]*)"
+)
+
+
+def status_in_text(text: str) -> str | None:
+    """The status word stated in a text ("整改状态：阶段性完成" at the start of a line), else None."""
+    m = _STATUS_LINE.search(text)
+    word = m[1].strip(TRIM) if m else ""
+    return word or None
+
+
 # ---- dates -------------------------------------------------------------------------------
 
 DEADLINE_WORDS = {"立行立改": "立行立改", "长期坚持": "长期坚持", "长期": "长期坚持", "持续推进": "长期坚持"}
@@ -226,7 +251,8 @@ def _from_number(number: float) -> DateParse:
     return _parse_text(text, False)
 
 
-# What offices write in a date cell that has no date: read as empty.
+# What offices write in a cell to say "nothing here" (a date cell with no date, a progress or
+# description left as "/"): read as empty. Folded, so full-width ／ and － are the same marks.
 NOT_APPLICABLE = frozenset(("/", "-", "--", "—", "——", "无", "暂无", "/。", "—/—"))
 
 
@@ -276,6 +302,19 @@ def _parse_text(text: str, deadline: bool) -> DateParse:
         when = _AFTER.match(rest)
         return _month_part(year, int(month), when[1] if when else None)
     return _make(year, int(month), int(day))
+
+
+_SHOWN_YEAR_MONTH = re.compile(r"^(\d{4})\.(\d{1,2})$")
+
+
+def year_month_shown(shown: str) -> str | None:
+    """ "2025.10" as a number cell shows it → "2025.10", a month ``parse_date`` reads as its last
+    day; None when the text is no year.month, or when a month "1" could be "10" with its final 0
+    dropped (General or one-decimal formats show 2025.10 as "2025.1")."""
+    m = _SHOWN_YEAR_MONTH.match(shown)
+    if m is None or not _YEARS[0] <= int(m[1]) <= _YEARS[1] or not 1 <= int(m[2]) <= 12 or m[2] == "1":
+        return None
+    return shown
 
 
 def _deadline_wording(folded: str) -> DateParse | None:
@@ -333,3 +372,46 @@ def _make(year: int, month: int, day: int) -> DateParse:
     if not _YEARS[0] <= year <= _YEARS[1]:
         return DateParse(valid=False)
     return DateParse(value)
+
+
+# ---- dates named inside free text (a progress text reporting the future) -------------------
+
+# A full date in the forms parse_date reads (2025年3月4日, 2025.3.4, 2025-03-04, 2025/3/4), or a
+# month written with 年/月 (2025年3月); not a bare "2025.3", which is as often a number.
+_MENTION = re.compile(
+    r"(?<!\d)(\d{4})\s*(?:([年./\-])\s*(\d{1,2})\s*(?:月|\2)\s*(\d{1,2})(?!\d)\s*[日号]?"
+    r"|年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号]))"
+)
+# Words that make a date a plan or a limit rather than something done: "计划于2025年3月召开",
+# "2025年3月底前完成", "自2025年1月1日起施行", "将在2025年…".
+_PLANNED_BEFORE = re.compile(
+    r"(?:计划|拟|将|预计|预定|定于|力争|争取|确保|要求|预期|准备|打算|待)[^，,。；;]{0,6}$"
+)
+_PLANNED_AFTER = re.compile(r"^\s*(?:底|末|中旬|下旬|上旬|初)?\s*(?:之?前|以前|起|以后|之后|为止|止|内)")
+
+
+class DateMention(NamedTuple):
+    text: str  # the date as written (folded: half-width digits, no spaces)
+    first_day: date  # the earliest day it can mean: a month's first day
+    planned: bool  # worded as a plan or a limit ("计划…", "…前", "…起")
+
+
+def dates_named(text: str) -> list[DateMention]:
+    """Every valid date or month a free text names, in order."""
+    folded = fold(text)
+    out = []
+    for m in _MENTION.finditer(folded):
+        year = int(m[1])
+        month, day = (int(m[3]), int(m[4])) if m[3] else (int(m[5]), 1)
+        if not _YEARS[0] <= year <= _YEARS[1]:
+            continue
+        try:
+            first = date(year, month, day)
+        except ValueError:
+            continue
+        planned = bool(
+            _PLANNED_BEFORE.search(folded[max(m.start() - 12, 0) : m.start()])
+            or _PLANNED_AFTER.match(folded[m.end() :])
+        )
+        out.append(DateMention(m[0], first, planned))
+    return out

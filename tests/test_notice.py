@@ -34,8 +34,9 @@ from ledgerkit.notice import (
     split_lines,
     write_notice,
 )
-from ledgerkit.notice.hygiene import first_sentence, fold, issuer_breaks
+from ledgerkit.notice.hygiene import first_sentence, issuer_breaks
 from ledgerkit.notice.model import text_width
+from ledgerkit.text import fold
 
 AS_OF = date(2025, 3, 3)
 COLUMNS = {

@@ -425,7 +425,7 @@ def _write_cleaned(result, out):
 def test_every_input_column_survives_into_the_cleaned_workbook(tmp_path, columns):
     from ledgerkit.model import col_letter
     from ledgerkit.reading.columns import match_header
-    from ledgerkit.reading.normalise import unnamed_column
+    from ledgerkit.reading.header import unnamed_column
 
     assert all(match_header(name) is None for name in EXTRA_NAMES)
     rows = [HEADER + [name for name, _ in columns], *rows_of(3)]

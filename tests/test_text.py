@@ -125,3 +125,28 @@ def test_clean_trims_and_drops_escaped_cr():
 @pytest.mark.parametrize("raw", [1, 12, 3.5, "12", "3.5", 99999999])
 def test_small_numbers_are_not_dates(raw):
     assert parse_date(raw, deadline=True).valid is False
+
+
+def test_one_numbering_grammar_and_one_set_of_blank_marks():
+    """issue 20: the notice's line joins and the reader share text.starts_numbered and
+    text.not_applicable (the notice had its own ENUM_START and BLANK_VALUES)."""
+    from ledgerkit.notice.hygiene import is_numbered, split_lines
+    from ledgerkit.text import not_applicable, starts_numbered
+
+    for numbered in (
+        "一是加强学习",
+        "①建立台账",
+        "（1）制定方案",
+        "(一)健全制度",
+        "1、完善",
+        "1.落实",
+        "一、总体",
+        "问题1.整改",
+    ):
+        assert starts_numbered(numbered) and is_numbered(numbered)
+    for plain in ("1.5万元已拨付", "2025年完成", "十分重视", "是否销号"):
+        assert not starts_numbered(plain)
+    assert split_lines("召开专题会议\n二是制定方案") == ["召开专题会议；二是制定方案"]
+    assert split_lines("召开专题会议\n制定方案") == ["召开专题会议，制定方案"]
+    for blank in ("/", "／", "-", "－", "—", "——", "无", "暂无"):
+        assert not_applicable(blank)

@@ -248,6 +248,35 @@ def watch(
 
 
 @app.command(
+    help="打开网页：在浏览器中上传台账，查看数字和校验结果，下载清洗台账和通报草稿，查看各单位汇总。\n\n"
+    "FOLDER：存放台账的文件夹，与 ledgerkit watch FOLDER 的保存方式相同（输出在“<文件夹>-输出”）"
+)
+@path_argument("folder")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听的地址（默认只有本机能访问）"
+)
+@click.option(
+    "--port", default=8765, show_default=True, type=int, metavar="端口", help="端口；0 表示自动选择空闲端口"
+)
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
+@click.option(
+    "--max-upload-mb",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    metavar="MB",
+    help="上传文件的大小上限",
+)
+@config_option
+def serve(
+    folder: Path, host: str, port: int, no_browser: bool, max_upload_mb: int, config: Path | None
+) -> None:
+    from .commands.serve import serve_command
+
+    sys.exit(serve_command(folder, host, port, not no_browser, max_upload_mb, config))
+
+
+@app.command(
     help="在文件夹中写入空白台账模板、带注释的 ledgerkit.toml 和 inbox 文件夹；用 --from 时由巡察反馈意见"
     "生成第一本台账“整改台账.xlsx”（每个具体问题一行），并把反馈意见开头写明的单位和巡察信息填入 ledgerkit.toml。"
     "\n\nFOLDER：要初始化的文件夹，默认当前文件夹"

@@ -22,7 +22,7 @@ from .. import formats
 from ..compare import CHANGES_FILENAME
 from ..errors import LedgerkitError
 from ..figures import DUE_SOON_DAYS
-from ..workflow.report import is_ledger_file
+from ..workflow.outputs import is_ledger_file
 from .model import (
     REPORT_NAME,
     WORKBOOK_NAME,
@@ -57,7 +57,7 @@ _NOT_A_UNIT = re.compile(r"^[\d０-９〇零一二三四五六七八九十]{2,4}
 def find_ledgers(folder: Path, outdir: Path | None = None) -> list[Path]:
     """Every ledger under ``folder``, sub-folders included, in path order.
 
-    Skipped as ``report FOLDER`` skips them (``report.is_ledger_file``: Office lock files ``~$…``,
+    Skipped as ``report FOLDER`` skips them (``outputs.is_ledger_file``: Office lock files ``~$…``,
     hidden files, cleaned workbooks ``…（清洗）.xlsx``), plus hidden folders, the output folder,
     this command's own workbook and compare's 变化对照.xlsx: running it twice never counts its own
     output.

@@ -19,8 +19,8 @@ from ..errors import LedgerkitError
 from ..figures import IssueFigures, Summary, status_tally
 from ..model import Finding, Ledger, Measure
 from ..rules import findings
+from ..text import fold, not_applicable
 from .hygiene import (
-    BLANK_VALUES,
     FORBIDDEN,
     SOFT_END,
     chinese_number,
@@ -28,7 +28,6 @@ from .hygiene import (
     end_sentence,
     first_sentence,
     fix_spans,
-    fold,
     is_numbered,
     issuer_breaks,
     split_lines,
@@ -41,6 +40,8 @@ from .hygiene import (
 from .model import PLACEHOLDER_MARK, Notice, Para, Span, text_width
 from .wording import Value, Wording, load_wording
 
+# How the notice numbers its own headings ([notice] options); not text.NUMBERING, the grammar
+# of the numbering offices type in ledger text.
 NUMBERING = {
     "problem_numbering": {"per_aspect": "每个方面重新编号", "continuous": "全文连续编号"},
     "issue_numbering": {
@@ -384,7 +385,7 @@ class _Builder:
         seen: list[str] = []
         for m in rows:
             text = trim(self.ledger_text(m, "description", m.description))
-            if text and text not in BLANK_VALUES and fold(text) not in {fold(s) for s in seen}:
+            if text and not not_applicable(text) and fold(text) not in {fold(s) for s in seen}:
                 seen.append(text)
         return "".join(end_sentence(t) for t in seen)
 
@@ -443,7 +444,7 @@ class _Builder:
         blank: list[Measure] = []
         for m in rows:
             pieces = split_lines(self.ledger_text(m, "progress", self._progress_cell(m)))
-            if not pieces or "".join(pieces) in BLANK_VALUES:
+            if not pieces or not_applicable("".join(pieces)):
                 blank.append(m)
                 continue
             key = fold("".join(pieces)).rstrip("。；;")

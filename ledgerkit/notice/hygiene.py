@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from ..text import starts_numbered
 from .model import Span, text_width
 
 TITLE_LINE_CHARS = 20  # 22 pt characters across the 156 mm text block
@@ -21,15 +22,10 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018\
 _CJK_RE = re.compile(f"[{_CJK}]")
 _SPACE_NEAR_CJK = re.compile(f"[ ]+(?=[{_CJK}])|(?<=[{_CJK}])[ ]+")
 _FULLWIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
-# A numbering at the start of a text: 一是 ① （1） 1、 1. (not the "1." of "1.5万元").
-ENUM_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|[①-⑳]|[（(][0-9一二三四五六七八九十]+[）)]|\d+(?:[、．]|\.(?!\d))|[一二三四五六七八九十]+、)"
-)
 # Numbering inside a text: "……。一是……二是……" or "①……②……"; the office has numbered it.
 _ENUM_INSIDE = re.compile(r"一是.*二是|①.*②|[（(]1[）)].*[（(]2[）)]", re.S)
 SENTENCE_END = "。！？!?…"
 SOFT_END = "；;，,、：:"
-BLANK_VALUES = {"/", "／", "-", "－", "—", "——", "无"}
 _TRIM = " \t\r\n\u3000\xa0\ufeff"
 
 
@@ -55,7 +51,7 @@ def trim(text: str) -> str:
 
 def is_numbered(text: str) -> bool:
     """The office numbered this text itself (it starts with, or contains, a numbering)."""
-    return bool(ENUM_START.match(text) or _ENUM_INSIDE.search(text))
+    return starts_numbered(text) or bool(_ENUM_INSIDE.search(text))
 
 
 def fullwidth_punct(text: str) -> str:
@@ -112,7 +108,7 @@ def split_lines(text: str) -> list[str]:
         elif out[-1][-1] in SOFT_END:
             out[-1] += line
         else:
-            out[-1] += ("；" if ENUM_START.match(line) else "，") + line
+            out[-1] += ("；" if starts_numbered(line) else "，") + line
     return out
 
 
@@ -235,7 +231,3 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
     return head + (_DIGITS[ones] if ones else "")
-
-
-def fold(text: str) -> str:
-    return "".join(text.split())

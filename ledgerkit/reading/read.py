@@ -4,6 +4,11 @@ python-calamine gives the values (fast, .xlsx/.xlsm/.xls alike) and the merged r
 The format is told from the file's first bytes, not its name. Formula cells are found in
 the sheet XML only when a sheet has any (rare in ledgers), so ordinary files pay nothing.
 
+The file is opened once: its bytes are read, and every reader (the safety scan, calamine, the
+zip-part readers for formulas, hidden columns and row marks) works on those bytes. A file
+replaced while it is read can never give a mix of two versions, and no later stage goes back to
+the file: what they need (the row marks too) travels forward in the RawWorkbook.
+
 Before calamine sees a file, hostile ones are refused with a sentence: archives judged by
 their declared sizes (zip bombs), XML parts carrying a DTD (entity bombs), and sheets whose
 cells reach so far that calamine's dense grid would exhaust memory (it aborts the process,
@@ -12,6 +17,7 @@ which no ``except`` can catch). See xlsx_parts for the scan.
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -57,6 +63,14 @@ class RawSheet:
     formulas_without_value: list[tuple[int, int, str]] = field(default_factory=list)
     hidden: bool = False  # the sheet is hidden (hidden or very hidden)
     hidden_cols: frozenset[int] = frozenset()  # 0-based columns hidden in the sheet; xlsx only
+    # 0-based row -> the mark it shows: "strike" (a struck-through cell with text) or "green" (a
+    # green fill on any cell), the leftmost mark of the row; xlsx only. rules/marks.py decides.
+    marks: dict[int, str] = field(default_factory=dict)
+    # 0-based (row, col) -> formula, of formula cells whose result depends on the day; xlsx only
+    volatile: dict[tuple[int, int], str] = field(default_factory=dict)
+    # 0-based (row, col) -> the text shown, of numbers that could be a year.month (2025.1 shown
+    # "2025.10" through a 0.00 format), None when the format is one we do not read; xlsx only
+    shown: dict[tuple[int, int], str | None] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -73,32 +87,42 @@ def sniff_format(path: Path) -> str:
 
 def inspect(path: Path) -> tuple[str, frozenset[str]]:
     """The format, and the sheet parts holding formulas, after the safety checks."""
+    return inspect_data(path, read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The whole file, read once; a sentence for the ways opening it fails."""
     name = path.name
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            return fh.read()
     except FileNotFoundError:
         raise UnreadableError(f"找不到文件“{name}”。请检查路径。") from None
     except IsADirectoryError:
         raise UnreadableError(f"“{name}”是文件夹，不是台账文件。") from None
     except OSError as exc:
         raise UnreadableError(f"无法打开“{name}”：{exc.strerror}。请确认文件没有被其他程序独占。") from None
+
+
+def inspect_data(path: Path, data: bytes) -> tuple[str, frozenset[str]]:
+    """``inspect`` over the file's bytes; ``path`` only names it in messages."""
+    name = path.name
+    head = data[:8]
     if not head:
         raise UnreadableError(f"“{name}”是空文件，不是 Excel 台账。请重新导出或保存后再试。")
     if head.startswith(OLE_MAGIC):
-        return _ole_kind(path), frozenset()
+        return _ole_kind(path, data), frozenset()
     if head.startswith(ZIP_MAGIC):
-        return _zip_kind(path)
+        return _zip_kind(path, data)
     if name.startswith("~$"):
         raise UnreadableError(f"“{name}”是 Excel 打开文件时生成的临时锁文件，不是台账。请选择台账文件本身。")
-    raise UnreadableError(_not_a_workbook(path))
+    raise UnreadableError(_not_a_workbook(path, data))
 
 
-def _not_a_workbook(path: Path) -> str:
+def _not_a_workbook(path: Path, data: bytes) -> str:
     """Old systems "export to Excel" as an HTML table or 2003 XML under an .xls name: say which."""
     name = path.name
-    with open(path, "rb") as fh:
-        head = fh.read(4096).lower()
+    head = data[:4096].lower()
     save_as = "请用 Excel 或 WPS 打开它，“另存为”Excel 工作簿（.xlsx）后再试。"
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head and b"<workbook" in head:
         return f"“{name}”是 Excel 2003 的 XML 表格格式，本工具不能直接读取。{save_as}"
@@ -107,11 +131,11 @@ def _not_a_workbook(path: Path) -> str:
     return f"“{name}”不是 Excel 工作簿（可能是文本、CSV 或网页文件改了扩展名）。{save_as}"
 
 
-def _ole_kind(path: Path) -> str:
+def _ole_kind(path: Path, data: bytes) -> str:
     import olefile  # ships with msoffcrypto-tool; tiny
 
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
             encrypted = ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
             stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
             data = ole.openstream(stream).read() if stream and not encrypted else None
@@ -150,9 +174,9 @@ def _biff_extent(data: bytes) -> Extent:
     return Extent(rows, cols)
 
 
-def _zip_kind(path: Path) -> tuple[str, frozenset[str]]:
+def _zip_kind(path: Path, data: bytes) -> tuple[str, frozenset[str]]:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             if "xl/workbook.xml" not in names:
                 raise UnreadableError(_not_excel_zip(path.name, names))
@@ -248,41 +272,93 @@ def _check_extent(name: str, sheet: str, extent: Extent) -> None:
 
 
 def read_workbook(path: Path) -> RawWorkbook:
-    """Every sheet's values and merges. The file is opened read-only and never written."""
-    fmt, with_formulas = inspect(path)
+    """Every sheet's values, merges and what the zip parts add. The file is opened once,
+    read-only, and never written; everything below works on its bytes."""
+    data = read_bytes(path)
+    fmt, with_formulas = inspect_data(path, data)
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
-        with open(path, "rb") as fh:
-            wb = CalamineWorkbook.from_filelike(fh)
-            sheets = [_read_sheet(wb, name) for name in wb.sheet_names]
-            for sheet, meta in zip(sheets, wb.sheets_metadata, strict=False):
-                sheet.hidden = meta.visible != SheetVisibleEnum.Visible
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [_read_sheet(wb, name) for name in wb.sheet_names]
+        for sheet, meta in zip(sheets, wb.sheets_metadata, strict=False):
+            sheet.hidden = meta.visible != SheetVisibleEnum.Visible
     except UnreadableError:
         raise
     except Exception as exc:  # calamine raises its own types for broken parts
         raise UnreadableError(
             f"“{path.name}”无法读取（{_reason(exc)}）。请用 Excel 打开后重新保存再试。"
         ) from None
-    if with_formulas:
-        _find_formulas_without_value(path, sheets, with_formulas)
     if fmt != "xls":
-        _find_hidden_columns(path, sheets)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            _read_parts(path, zf, sheets, with_formulas)
     return RawWorkbook(path=path, file_format=fmt, sheets=sheets)
 
 
-def _find_hidden_columns(path: Path, sheets: list[RawSheet]) -> None:
+def _read_parts(
+    path: Path, zf: zipfile.ZipFile, sheets: list[RawSheet], with_formulas: frozenset[str]
+) -> None:
+    """What calamine does not give, from the same bytes: formula cells, hidden columns, marks,
+    and the text numbers show."""
+    if with_formulas:
+        _find_formulas(path, zf, sheets, with_formulas)
+    _find_hidden_columns(zf, sheets)
+    _find_marks(zf, sheets)
+    _find_shown_numbers(zf, sheets)
+
+
+def _find_shown_numbers(zf: zipfile.ZipFile, sheets: list[RawSheet]) -> None:
+    """For numbers that could be a year.month typed into a cell, the text their format shows."""
+    from defusedxml import DefusedXmlException
+
+    from .cell_values import shown_number, year_month_candidate
+    from .xlsx_parts import number_formats
+
+    wanted = {}
+    for sheet in sheets:
+        cells = {
+            (r, c) for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if year_month_candidate(v)
+        }
+        if cells:
+            wanted[sheet.name] = cells
+    if not wanted:
+        return
+    try:
+        found = number_formats(zf, wanted)
+    except (DefusedXmlException, ParseError, KeyError, ValueError, *ZIP_ERRORS):
+        found = {}  # no format known: each such number is read as General
+    for sheet in sheets:
+        codes = found.get(sheet.name, {})
+        for r, c in wanted.get(sheet.name, ()):
+            sheet.shown[(r, c)] = shown_number(sheet.rows[r][c], codes.get((r, c), "General"))  # type: ignore[arg-type]
+
+
+def _find_hidden_columns(zf: zipfile.ZipFile, sheets: list[RawSheet]) -> None:
     """Hidden columns (an old 完成情况 column kept out of sight), from each sheet's <cols>."""
     from defusedxml import DefusedXmlException
 
     from .xlsx_parts import hidden_columns
 
     try:
-        found = hidden_columns(path)
+        found = hidden_columns(zf)
     except (DefusedXmlException, ParseError, KeyError, *ZIP_ERRORS):
         return  # only a hint for choosing between columns: the values were read already
     for sheet in sheets:
         sheet.hidden_cols = found.get(sheet.name, frozenset())
+
+
+def _find_marks(zf: zipfile.ZipFile, sheets: list[RawSheet]) -> None:
+    """The marks rows show (strikethrough, green fill), from styles.xml and the cells' ``s=``."""
+    from defusedxml import DefusedXmlException
+
+    from .xlsx_parts import row_marks
+
+    try:
+        found = row_marks(zf, {s.name: s.rows for s in sheets})
+    except (DefusedXmlException, ParseError, KeyError, ValueError, *ZIP_ERRORS):
+        return  # the styles are a hint: the values were read already
+    for sheet in sheets:
+        sheet.marks = found.get(sheet.name, {})
 
 
 # calamine's messages are English; the ones a user can cause get a Chinese reason.
@@ -325,19 +401,23 @@ def bounded_merges(ranges: list, n_rows: int, n_cols: int) -> list[Merge]:
     return out
 
 
-def _find_formulas_without_value(path: Path, sheets: list[RawSheet], with_formulas: frozenset[str]) -> None:
-    """Formula cells with no cached value, and saved errors, read as empty: find them so we can say so."""
+def _find_formulas(
+    path: Path, zf: zipfile.ZipFile, sheets: list[RawSheet], with_formulas: frozenset[str]
+) -> None:
+    """Formula cells with no cached value, and saved errors, read as empty: find them so we can
+    say so; and the formulas that change with the day (=TODAY()+30)."""
     from defusedxml import DefusedXmlException
 
-    from .xlsx_parts import formula_cells_without_value
+    from .xlsx_parts import scan_formulas
 
     try:
-        found = formula_cells_without_value(path, with_formulas)
+        found = scan_formulas(zf, with_formulas)
     except (DefusedXmlException, ParseError, *ZIP_ERRORS):
         raise UnreadableError(
             f"“{path.name}”的工作表 XML 格式有误或含有不允许的内容，无法读取。请用 Excel 打开后另存一份再试。"
         ) from None
     by_name = {s.name: s for s in sheets}
-    for sheet_name, cells in found.items():
+    for sheet_name, scan in found.items():
         if sheet_name in by_name:
-            by_name[sheet_name].formulas_without_value = cells
+            by_name[sheet_name].formulas_without_value = scan.without_value
+            by_name[sheet_name].volatile = scan.volatile

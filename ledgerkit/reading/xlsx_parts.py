@@ -20,7 +20,6 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
-from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
 
@@ -50,27 +49,43 @@ def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
     return zf.read(name)
 
 
-def formula_cells_without_value(
-    path: Path, with_formulas: frozenset[str] | None = None
-) -> dict[str, list[tuple[int, int, str]]]:
-    """Sheet name -> 0-based (row, col, error) of cells calamine reads as blank although they
-    hold something: formula cells with no cached value (error "") and cells whose saved value
-    is an error such as "#N/A" (calamine gives "" for both).
+@dataclass(slots=True)
+class FormulaScan:
+    """What one sheet's formula cells say that calamine's values do not."""
+
+    # 0-based (row, col, error) of cells calamine reads as blank although they hold something
+    without_value: list[tuple[int, int, str]]
+    # 0-based (row, col) -> formula, of the cells whose result depends on the day (TODAY, NOW)
+    volatile: dict[tuple[int, int], str]
+
+
+def scan_formulas(zf: zipfile.ZipFile, with_formulas: frozenset[str] | None = None) -> dict[str, FormulaScan]:
+    """Sheet name -> its FormulaScan, for the sheets holding formulas or error values.
 
     ``with_formulas``: the sheet parts known to hold formulas or errors (the safety scan notes
     them), so the others are not inflated again.
     """
-    found: dict[str, list[tuple[int, int, str]]] = {}
-    with zipfile.ZipFile(path) as zf:
-        for name, part in sheet_parts(zf).items():
-            if part not in zf.namelist():
-                continue
-            if not (part in with_formulas if with_formulas is not None else _has_formulas(zf, part)):
-                continue
-            cells = _scan(zf, part)
-            if cells:
-                found[name] = cells
+    found: dict[str, FormulaScan] = {}
+    names = set(zf.namelist())
+    for name, part in sheet_parts(zf).items():
+        if part not in names:
+            continue
+        if not (part in with_formulas if with_formulas is not None else _has_formulas(zf, part)):
+            continue
+        scan = _scan(zf, part)
+        if scan.without_value or scan.volatile:
+            found[name] = scan
     return found
+
+
+def formula_cells_without_value(
+    zf: zipfile.ZipFile, with_formulas: frozenset[str] | None = None
+) -> dict[str, list[tuple[int, int, str]]]:
+    """Sheet name -> 0-based (row, col, error) of cells calamine reads as blank although they
+    hold something: formula cells with no cached value (error "") and cells whose saved value
+    is an error such as "#N/A" (calamine gives "" for both)."""
+    scans = scan_formulas(zf, with_formulas)
+    return {name: scan.without_value for name, scan in scans.items() if scan.without_value}
 
 
 def _has_formulas(zf: zipfile.ZipFile, part: str) -> bool:
@@ -88,45 +103,63 @@ def _holds_formulas(data: bytes) -> bool:
     return b"<f>" in data or b"<f " in data or b't="e"' in data
 
 
-def _scan(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]:
+def _scan(zf: zipfile.ZipFile, part: str) -> FormulaScan:
+    from .cell_values import shift_formula, volatile_cells
+
     cells = []
+    formulas: dict[tuple[int, int], str] = {}
+    masters: dict[str, tuple[tuple[int, int], str]] = {}  # shared formula id -> (its cell, text)
+    sharing: list[tuple[tuple[int, int], str]] = []  # cells using a shared formula: (cell, id)
     with zf.open(part) as fh:
         for _event, el in SafeET.iterparse(fh, events=("end",)):
             if el.tag != f"{NS}c":
                 continue
             v = el.find(f"{NS}v")
+            f = el.find(f"{NS}f")
             value = (v.text or "") if v is not None else ""
+            rc = _rc(el.get("r", ""))
             if el.get("t") == "e":
-                cells.append((*_rc(el.get("r", "")), value or "#N/A"))
-            elif el.find(f"{NS}f") is not None and not value and el.find(f"{NS}is") is None:
-                cells.append((*_rc(el.get("r", "")), ""))
+                cells.append((*rc, value or "#N/A"))
+            elif f is not None and not value and el.find(f"{NS}is") is None:
+                cells.append((*rc, ""))
+            if f is not None and rc[0] >= 0:
+                text, si = f.text or "", f.get("si")
+                if f.get("t") == "shared" and si is not None and not text:
+                    sharing.append((rc, si))
+                elif text:
+                    formulas[rc] = text
+                    if f.get("t") == "shared" and si is not None:
+                        masters[si] = (rc, text)
             el.clear()
-    return [c for c in cells if c[0] >= 0]
+    for rc, si in sharing:  # the master's formula, its references moved to this cell
+        if si in masters:
+            (r0, c0), text = masters[si]
+            formulas[rc] = shift_formula(text, rc[0] - r0, rc[1] - c0)
+    return FormulaScan([c for c in cells if c[0] >= 0], volatile_cells(formulas))
 
 
 _COL_TAG = re.compile(rb"<(?:[\w]+:)?col\s[^>]*>")
 _HEAD_BYTES = 1 << 18  # <cols> comes before <sheetData>: the head of the part is enough
 
 
-def hidden_columns(path: Path) -> dict[str, frozenset[int]]:
+def hidden_columns(zf: zipfile.ZipFile) -> dict[str, frozenset[int]]:
     """Sheet name -> 0-based columns marked hidden in its <cols> (read from the part's head)."""
     found: dict[str, frozenset[int]] = {}
-    with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        for name, part in sheet_parts(zf).items():
-            if part not in names:
-                continue
-            with zf.open(part) as fh:
-                head = fh.read(_HEAD_BYTES)
-            head = head.split(b"<sheetData", 1)[0]
-            cols: set[int] = set()
-            for tag in _COL_TAG.findall(head):
-                attrs = {m[1]: (m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(tag)}
-                if attrs.get(b"hidden") in (b"1", b"true"):
-                    first, last = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
-                    cols.update(range(first - 1, min(last, first + 1000)))  # a hidden run to XFD: bounded
-            if cols:
-                found[name] = frozenset(cols)
+    names = set(zf.namelist())
+    for name, part in sheet_parts(zf).items():
+        if part not in names:
+            continue
+        with zf.open(part) as fh:
+            head = fh.read(_HEAD_BYTES)
+        head = head.split(b"<sheetData", 1)[0]
+        cols: set[int] = set()
+        for tag in _COL_TAG.findall(head):
+            attrs = {m[1]: (m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(tag)}
+            if attrs.get(b"hidden") in (b"1", b"true"):
+                first, last = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
+                cols.update(range(first - 1, min(last, first + 1000)))  # a hidden run to XFD: bounded
+        if cols:
+            found[name] = frozenset(cols)
     return found
 
 
@@ -181,32 +214,98 @@ def marked_styles(zf: zipfile.ZipFile) -> dict[int, str]:
     return marks
 
 
-def row_marks(path: Path, wanted: dict[str, set[int]]) -> dict[str, dict[tuple[int, int], str]]:
-    """Sheet name -> {0-based (row, col): mark} of the marked cells in the rows asked about."""
+def number_formats(
+    zf: zipfile.ZipFile, wanted: dict[str, set[tuple[int, int]]]
+) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name -> {0-based (row, col): number format code} of the cells asked about (a cell
+    with no style, or style 0, is "General")."""
+    from .cell_values import BUILTIN_FORMATS
+
+    codes = _format_codes(zf)
     found: dict[str, dict[tuple[int, int], str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        styles = marked_styles(zf)
-        if not styles:
-            return found
-        names = set(zf.namelist())
-        # Most cells carry no mark: the pattern matches only tags naming a marked style, so the
-        # loop below runs for those alone.
-        ids = b"|".join(str(i).encode() for i in styles)
-        marked = re.compile(rb'<(?:\w+:)?c\s([^>]*?\ss="(?:' + ids + rb')"[^>]*)>')
-        for name, part in sheet_parts(zf).items():
-            rows = wanted.get(name)
-            if not rows or part not in names:
-                continue
-            with zf.open(part) as fh:
-                for data in _pieces(fh, part):
-                    for m in marked.finditer(data):
-                        attrs = {a[1]: (a[2] if a[2] is not None else a[3]) for a in _ATTR.finditer(m[1])}
-                        s = attrs.get(b"s", b"")
-                        mark = styles.get(int(s)) if s.isdigit() else None
-                        ref = _CELL.fullmatch(attrs.get(b"r", b"").decode("ascii", "replace"))
-                        if mark and ref and int(ref[2]) - 1 in rows:
-                            found.setdefault(name, {})[_rc(ref[0])] = mark
+    names = set(zf.namelist())
+    for name, part in sheet_parts(zf).items():
+        cells = wanted.get(name)
+        if not cells or part not in names:
+            continue
+        out = found.setdefault(name, dict.fromkeys(cells, BUILTIN_FORMATS[0]))
+        with zf.open(part) as fh:
+            for data in _pieces(fh, part):
+                for m in _STYLED_CELL.finditer(data):
+                    ref, s = _REF_ATTR.search(m[1]), _STYLE_ATTR.search(m[1])
+                    if ref is None or s is None:
+                        continue
+                    rc = (int(ref[2]) - 1, _col_index(ref[1]))
+                    if rc in out:
+                        out[rc] = codes.get(int(s[1]), BUILTIN_FORMATS[0])
     return found
+
+
+_STYLED_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?\ss="[^"]*"[^>]*)>')
+
+
+def _format_codes(zf: zipfile.ZipFile) -> dict[int, str]:
+    """Cell style index -> its number format code (built-in ones by number)."""
+    from .cell_values import BUILTIN_FORMATS
+
+    if "xl/styles.xml" not in zf.namelist():
+        return {}
+    root = SafeET.fromstring(_read_small(zf, "xl/styles.xml"))
+    custom = {}
+    fmts = root.find(f"{NS}numFmts")
+    for fmt in fmts if fmts is not None else []:
+        if (fid := fmt.get("numFmtId", "")).isdigit():
+            custom[int(fid)] = fmt.get("formatCode", "")
+    xfs = root.find(f"{NS}cellXfs")
+    out = {}
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        fid = int(xf.get("numFmtId", "0") or 0)
+        out[i] = custom.get(fid, BUILTIN_FORMATS.get(fid, f"builtin:{fid}"))
+    return out
+
+
+def row_marks(zf: zipfile.ZipFile, grids: dict[str, list[list[object]]]) -> dict[str, dict[int, str]]:
+    """Sheet name -> {0-based row: the mark it shows}: the leftmost of a green fill on any cell,
+    or a strikethrough on a cell holding text (an empty struck cell shows nothing). Nothing is
+    scanned when no style carries a mark (most files); one entry per row, however wide."""
+    found: dict[str, dict[int, str]] = {}
+    styles = marked_styles(zf)
+    if not styles:
+        return found
+    names = set(zf.namelist())
+    # Most cells carry no mark: the pattern matches only tags naming a marked style, so the
+    # loop below runs for those alone.
+    ids = b"|".join(str(i).encode() for i in styles)
+    marked = re.compile(rb'<(?:\w+:)?c\s([^>]*?\ss="(?:' + ids + rb')"[^>]*)>')
+    for name, part in sheet_parts(zf).items():
+        grid = grids.get(name)
+        if grid is None or part not in names:
+            continue
+        rows: dict[int, tuple[int, str]] = {}
+        with zf.open(part) as fh:
+            for data in _pieces(fh, part):
+                for m in marked.finditer(data):
+                    ref, s = _REF_ATTR.search(m[1]), _STYLE_ATTR.search(m[1])
+                    if ref is None or s is None:
+                        continue
+                    r, c = int(ref[2]) - 1, _col_index(ref[1])
+                    mark = styles[int(s[1])]
+                    if (r in rows and rows[r][0] < c) or (mark == "strike" and not _has_text(grid, r, c)):
+                        continue
+                    rows[r] = (c, mark)
+        if rows:
+            found[name] = {r: mark for r, (_c, mark) in sorted(rows.items())}
+    return found
+
+
+_REF_ATTR = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})(\d+)"')
+_STYLE_ATTR = re.compile(rb'(?:^|\s)s="(\d+)"')
+
+
+def _has_text(grid: list[list[object]], r: int, c: int) -> bool:
+    from ..text import clean
+
+    return r < len(grid) and c < len(grid[r]) and bool(clean(grid[r][c]))
 
 
 def _rc(ref: str) -> tuple[int, int]:

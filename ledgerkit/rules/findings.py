@@ -60,6 +60,13 @@ REGISTRY: dict[str, Rule] = {
         "请核对完成时间，或用 --as-of 指定正确的截止日期。",
     ),
     "done-without-date": Rule("warning", "done_on", "已完成，但没有填写{name}。", "请补填完成时间。"),
+    "progress-future-date": Rule(
+        "warning",
+        "progress",
+        "{name}写到“{value}”，晚于{ledger_day}，像是写了还没有发生的事。",
+        "整改进展只写截至台账日期已经做到的：如是计划，请写明“计划”“将于”或“…前”；如日期写错，请改正；"
+        "如台账日期不对，请改正填报时间或用 --as-of 指定统计截止日期。",
+    ),
     "department-missing": Rule("warning", "department", "没有填写{name}。", "请填写负责这条措施的科室。"),
     "owner-missing": Rule("warning", "owner", "没有填写{name}。", "请填写这条措施的责任人。"),
     "issue-no-measure": Rule(
@@ -80,8 +87,32 @@ REGISTRY: dict[str, Rule] = {
     "row-duplicate": Rule(
         "error",
         "",
-        "这一行与第{other}行的每个单元格都完全相同，可能是重复粘贴。",
+        "这一行与第{other}行{same}，可能是重复粘贴。",
         "如是重复，请删除其中一行；如确是两条措施，请写明区别。目前两行都计入统计。",
+    ),
+    "status-text-disagrees": Rule(
+        "error",
+        "status",
+        "{name}为“{value}”，但{progress}（{at}）开头写明“{said}”，两者不一致。",
+        "请核对这条措施的实际状态，把两处改为一致。目前按{name}“{value}”统计。",
+    ),
+    "status-in-text": Rule(
+        "warning",
+        "",
+        "台账中没有“完成情况”列，{count}条措施的完成情况取自{progress}开头写明的“整改状态：……”。",
+        "建议增加“完成情况”列；没有写明状态的措施按“未开始”统计。",
+    ),
+    "date-volatile": Rule(
+        "error",
+        "",
+        "{name}单元格是随日期变化的公式“={formula}”，每次打开文件日期都会变，不是确定的日期，没有计入统计。",
+        "请把{name}改为直接填写的日期，如“2025年3月31日”。",
+    ),
+    "date-year-month-ambiguous": Rule(
+        "error",
+        "",
+        "{name}是数字 {value}，{reason}，无法确定日期，没有计入统计。",
+        "请把单元格设为文本格式后填写，如“2025年10月”或“2025.10”。",
     ),
     "ditto-nothing-above": Rule(
         "error",
@@ -266,3 +297,32 @@ def registry_markdown() -> str:
     for code, r in REGISTRY.items():
         lines.append(f"| `{code}` | {r.severity} | {r.field or '—'} | {r.message} | {r.hint} |")
     return "\n".join(lines) + "\n"
+
+
+GUIDE_START = (
+    "<!-- 校验结果代码：由 scripts/make_findings_doc.py 从 ledgerkit/rules/findings.py 生成，请勿手改 -->"
+)
+GUIDE_END = "<!-- 校验结果代码结束 -->"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def registry_guide() -> str:
+    """The registry as docs/使用说明.md lists it for office staff: each code, whether it is an error,
+    what the message says (placeholders as …, {name} as the column's usual header) and the fix."""
+    from ..model import STANDARD_HEADERS
+
+    def plain(template: str, field: str) -> str:
+        header = STANDARD_HEADERS.get(field, "该列")
+        return _PLACEHOLDER.sub(lambda m: header if m[1] == "name" else "…", template).replace("|", "\\|")
+
+    lines = [GUIDE_START, "", "| 代码 | 类别 | 提示的意思 | 怎么改 |", "|---|---|---|---|"]
+    for code, r in REGISTRY.items():
+        kind = "错误" if r.severity == "error" else "提醒"
+        lines.append(f"| `{code}` | {kind} | {plain(r.message, r.field)} | {plain(r.hint, r.field)} |")
+    return "\n".join([*lines, "", GUIDE_END])
+
+
+def with_guide(text: str) -> str:
+    """``text`` (docs/使用说明.md) with its block of codes replaced by the registry's current one."""
+    start, end = text.index(GUIDE_START), text.index(GUIDE_END) + len(GUIDE_END)
+    return text[:start] + registry_guide() + text[end:]

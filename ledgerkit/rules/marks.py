@@ -2,16 +2,16 @@
 
 An office that strikes a finished measure through, or fills its row green, and leaves the
 status cell empty has said "done" in a way the values do not carry: the row would count as
-未开始 without a word. Cell styles are not in calamine's grids, so they are read from the
-xlsx parts (styles.xml and the sheet's ``s=`` attributes), and only for the rows that need
-it: rows with an empty status. An .xls file is not looked at (no error either).
+未开始 without a word. Cell styles are not in calamine's grids: the reading stage reads the
+marks each row shows from the xlsx parts (styles.xml and the sheet's ``s=`` attributes) into
+``RawSheet.marks``; this module only decides what they mean, and never opens the file. An .xls
+file carries no marks (no error either).
 """
 
 from __future__ import annotations
 
 from ..model import DONE, Finding, Ledger
-from ..reading.read import ZIP_ERRORS, RawWorkbook
-from ..text import clean
+from ..reading.read import RawWorkbook
 from . import findings
 
 MEANING = {
@@ -20,39 +20,12 @@ MEANING = {
 }
 
 
-def _row_marks(grid: list[list[object]], cells: dict[tuple[int, int], str]) -> dict[int, str]:
-    """Row -> its mark. A fill shows on an empty cell; strikethrough only on a cell with text."""
-    out: dict[int, str] = {}
-    for (r, c), mark in sorted(cells.items()):
-        if mark == "strike" and not (r < len(grid) and c < len(grid[r]) and clean(grid[r][c])):
-            continue
-        out.setdefault(r, mark)
-    return out
-
-
 def mark_findings(raw: RawWorkbook, ledger: Ledger) -> list[Finding]:
     """An error at the status cell of each measure whose status is empty and counted as not
     done although its row carries a mark."""
-    if raw.file_format == "xls":
+    rows = {sheet.name: sheet.marks for sheet in raw.sheets if sheet.marks}
+    if not rows:
         return []
-    wanted: dict[str, set[int]] = {}
-    for m in ledger.measures:
-        if not m.status_text and m.status is not None and m.status != DONE:
-            wanted.setdefault(m.sheet, set()).add(m.row - 1)
-    if not wanted:
-        return []
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError
-
-    from ..reading.xlsx_parts import row_marks
-
-    try:
-        found = row_marks(raw.path, wanted)
-    except (DefusedXmlException, ParseError, KeyError, ValueError, *ZIP_ERRORS):
-        return []  # the styles are a hint; the values were read already
-    rows = {
-        sheet.name: _row_marks(sheet.rows, cells) for sheet in raw.sheets if (cells := found.get(sheet.name))
-    }
     out = []
     seen: set[tuple[str, int]] = set()
     for m in ledger.measures:

@@ -21,7 +21,7 @@ from ..model import (
     Ledger,
     Measure,
 )
-from ..text import nearest_status, not_applicable, parse_date
+from ..text import dates_named, nearest_status, not_applicable, parse_date
 from .findings import REGISTRY, make
 from .findings import sort_findings as _sort
 
@@ -173,9 +173,27 @@ def columns_missing(ledger: Ledger, as_of: date) -> Iterable[Finding]:
         for field in ("department", "owner", "deadline", "status"):
             if field not in info.columns:
                 cell = f"A{info.header_rows[0]}"
+                said = _said_in_text(ledger, info.name) if field == "status" else 0
+                if said:  # the statuses were read from the progress text: say so instead
+                    progress = _field_name(ledger, info.name, "progress")
+                    yield finding(
+                        ledger,
+                        None,
+                        "status-in-text",
+                        cell=cell,
+                        sheet=info.name,
+                        count=said,
+                        progress=progress,
+                    )
+                    continue
                 yield finding(
                     ledger, None, "column-missing", STANDARD_NAMES[field], cell=cell, sheet=info.name
                 )
+
+
+def _said_in_text(ledger: Ledger, sheet: str) -> int:
+    """Measures of a sheet with no status column whose status its progress text states."""
+    return sum(1 for m in ledger.measures if m.sheet == sheet and m.status_text and m.part <= 1)
 
 
 def issues_without_measure(ledger: Ledger, as_of: date) -> Iterable[Finding]:
@@ -223,6 +241,35 @@ def deadline_extended(ledger: Ledger, as_of: date) -> Iterable[Finding]:
             )
 
 
+def progress_future_date(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    """A progress text reporting a day after the ledger's own date (its 填报时间 when it states
+    one and that is earlier, else the as-of date): the paper rectification inspectors look for.
+    Dates worded as plans or limits ("计划…", "…前", "…起") are not reports."""
+    day, which = as_of, "统计截止日期"
+    if ledger.reported_date is not None and ledger.reported_date <= as_of:
+        day, which = ledger.reported_date, "台账的填报时间"
+    seen: set[tuple[str, str]] = set()
+    for m in ledger.measures:
+        if not m.progress or not _HAS_YEAR.search(m.progress):
+            continue
+        later = [d.text for d in dates_named(m.progress) if not d.planned and d.first_day > day]
+        if not later:
+            continue
+        f = finding(
+            ledger,
+            m,
+            "progress-future-date",
+            "、".join(dict.fromkeys(later[:3])) + (f"等{len(later)}处" if len(later) > 3 else ""),
+            ledger_day=which + cn_date(day),
+        )
+        if (f.sheet, f.cell) not in seen:  # measures split from one row share its progress cell
+            seen.add((f.sheet, f.cell))
+            yield f
+
+
+_HAS_YEAR = re.compile(r"\d{4}|[０-９]{4}")  # most progress texts name no date: skip them cheaply
+
+
 def progress_says_done(ledger: Ledger, as_of: date) -> Iterable[Finding]:
     for m in ledger.measures:
         if not m.done and m.status_text and _SAYS_DONE.search(m.progress):
@@ -268,6 +315,7 @@ RULES: list[Rule] = [
     issues_without_measure,
     duplicate_seq,
     deadline_extended,
+    progress_future_date,
     progress_says_done,
     status_inferred,
     text_too_long,

@@ -82,7 +82,8 @@ class LedgerSheet:
     title: str
     line: str  # 填报单位 / 填报时间, "" when neither is known
     constant_memory: bool
-    runs: dict[int, list[int]]  # merged column -> run offsets (see _merge_runs)
+    runs: dict[int, list[int]]  # merged column -> run offsets (see table.merge_runs)
+    as_of: date | None  # the day the colours are for: the figures' as-of date
 
     @classmethod
     def plan(cls, ledger: Ledger, summary: Summary | None, streamed: bool = False) -> LedgerSheet:
@@ -99,6 +100,7 @@ class LedgerSheet:
             line=reported_line(unit, ledger.reported_on),
             constant_memory=streamed,
             runs={} if streamed else merge_runs(rows, cols),
+            as_of=summary.as_of if summary else None,
         )
 
     @property
@@ -137,7 +139,7 @@ class LedgerSheet:
         heights = self._write_rows(ws, styles, placed)
         self._fit_merged(ws, heights)
         last = max(self.first + len(self.rows) - 1, self.header_row)
-        finish_table(ws, styles, self.cols, self.header_row, last, wide=is_wide(self.cols))
+        finish_table(ws, styles, self.cols, self.header_row, last, wide=is_wide(self.cols), as_of=self.as_of)
 
     def _write_rows(self, ws: Worksheet, styles: Styles, placed: Placed) -> list[float]:
         """Every measure row in order, with its notes; returns the row heights.

@@ -105,7 +105,8 @@ def write_ledger_template(
                 for c, col in enumerate(cols):
                     ws.write_blank(r, c, None, styles.cells[(col.align, False)])
             last = first + TEMPLATE_ROWS - 1
-        finish_table(ws, styles, cols, header_row, last, wide=is_wide(cols))
+        # A blank ledger has no figures to agree with: its colours follow the day it is opened.
+        finish_table(ws, styles, cols, header_row, last, wide=is_wide(cols), as_of=None)
         _write_instructions(wb, styles)
         write_lists_sheet(wb)
         wb.close()

@@ -14,16 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LedgerkitError
-from .report import (
-    Job,
-    Outcome,
-    Skipped,
-    figures_line,
-    ledger_files,
-    output_folders,
-    report_file,
-    skipped_files,
-)
+from .outputs import Skipped, ledger_files, output_folders, skipped_files
+from .report import Job, Outcome, figures_line, report_file
 
 __all__ = ["Job", "Outcome", "Skipped", "folder_ledgers", "ledger_files", "run_folder"]
 
@@ -66,7 +58,7 @@ def run_folder(
 ) -> list[Any]:
     """Outcomes in input order; ``on_done`` sees them in input order too, each as soon as it
     and every file before it are done. Each file's outputs go to its own folder under ``out``
-    (``report.output_folders``).
+    (``outputs.output_folders``).
 
     ``work`` is what each file gets (``report_file``: report it); ``combine`` passes its own,
     which only reads. It runs in a worker process, so it must be a module-level function

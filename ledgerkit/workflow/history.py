@@ -13,7 +13,7 @@
   remembering it but before recording it done): it is then compared with the one before it,
   never with itself.
 
-The watcher (watch.py) saves the index with its state; this module only reads and changes it.
+The watcher (watch/state.py) saves the index with its state; this module only reads and changes it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reporting: one ledger into a cleaned workbook and a notice draft, and the naming of outputs for many.
+"""Reporting: one ledger into a cleaned workbook and a notice draft (``report_one``), one file of many.
 
 This module owns what a report *is* and how one is made, for every caller (the CLI, ``report
 FOLDER``, the watched inbox):
@@ -10,21 +10,17 @@ FOLDER``, the watched inbox):
   the CLI line and the exit code therefore all come from one list.
 - ``Report``: the typed result (Summary, findings, output paths, counts); ``Report.manifest()``
   is the ``report --json`` contract and the only place its keys are spelt.
-- The refusal to overwrite the input, a first check that the output folder can be written,
-  and the mailing hook (``mail_report``).
-- Output naming for many files: one folder per input file, its stem, or stem plus extension
-  where two inputs share a stem (``台账.xls`` → ``台账（xls）``, ``台账.xlsx`` → ``台账（xlsx）``).
+- The refusal to overwrite the input, and the mailing hook (``mail_report``).
 - ``report_file``: one file of many, every error a user can cause turned into an ``Outcome``.
 
 Running many files at once (the process pool, progress lines) is ``batch.py``'s; watching a
-folder is ``watch.py``'s; printing is the CLI's (``cli/commands/``). The naming rules are in docs/outputs.md.
+folder is ``watch/``'s; which files, and where their outputs go, ``outputs.py``'s; printing is
+the CLI's (``cli/commands/``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import formats
 from ..errors import LedgerkitError, OutputError
+from .outputs import default_outdir, ensure_writable_folder
+from .outputs import output_folder_name as output_folder_name  # re-exported: where callers found it
+from .outputs import output_folders as output_folders
 
 if TYPE_CHECKING:  # the pipeline imports pandas: only when a report is made
     from ..compare import Comparison
@@ -40,119 +39,6 @@ if TYPE_CHECKING:  # the pipeline imports pandas: only when a report is made
     from ..figures import Summary
     from ..model import Finding
     from ..pipeline import Result
-
-LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-
-
-# ---- which files, and where their outputs go ------------------------------------------------
-
-
-def is_ledger_file(path: Path) -> bool:
-    """A ledger we report: not an Office lock file, a hidden file or one of our own outputs."""
-    name = path.name
-    return (
-        path.suffix.lower() in LEDGER_SUFFIXES
-        and not name.startswith(("~$", ".", ".~"))
-        and "（清洗）" not in path.stem
-        and path.is_file()
-    )
-
-
-def ledger_files(folder: Path) -> list[Path]:
-    """Ledgers in a folder, by name."""
-    return sorted((p for p in folder.iterdir() if is_ledger_file(p)), key=lambda p: p.name)
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A file in a reported folder that is not reported, and why, in a sentence for the user."""
-
-    path: Path
-    reason: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"file": str(self.path), "reason": self.reason}
-
-
-# Tables in a format we do not read: said with what to do, as a user would otherwise wonder.
-OTHER_TABLES = (".csv", ".et", ".ods", ".numbers", ".xlsb")
-
-
-def skip_reason(path: Path) -> str | None:
-    """Why a file beside the ledgers is not reported; None for files not worth a word.
-
-    Not worth a word: folders (the 输出 folder lives there), hidden files and Office lock files
-    (``~$台账.xlsx``: Excel and WPS make and remove them while a ledger is open, they are not
-    the user's files), and the folder's own ledgerkit.toml. Everything else the user put there
-    and might expect reported is listed.
-    """
-    from ..config import CONFIG_NAME
-
-    name = path.name
-    if name.startswith(("~$", ".")) or name == CONFIG_NAME or not path.is_file():
-        return None
-    suffix = path.suffix.lower()
-    if suffix in LEDGER_SUFFIXES:
-        return "这是 ledgerkit 写出的清洗台账，不再作为台账处理。" if "（清洗）" in path.stem else None
-    if suffix in OTHER_TABLES:
-        kind = "CSV" if suffix == ".csv" else suffix.lstrip(".")
-        return f"{kind} 文件不能作为台账读取，请用 Excel 或 WPS 打开后另存为 .xlsx，再运行一次。"
-    return "不是台账文件（只处理 .xlsx .xlsm .xls）。"
-
-
-def skipped_files(folder: Path) -> list[Skipped]:
-    """The files of a folder that ``report FOLDER`` leaves out and says so, by name."""
-    found = ((p, skip_reason(p)) for p in sorted(folder.iterdir(), key=lambda p: p.name))
-    return [Skipped(p, why) for p, why in found if why]
-
-
-def default_outdir(path: Path) -> Path:
-    """``输出`` beside the ledger (or inside the folder) reported."""
-    return path.parent / "输出"
-
-
-def output_folder_name(path: Path, siblings: list[Path]) -> str:
-    """The folder for one input's outputs among ``siblings`` (the ledgers beside it).
-
-    Each ledger gets its own folder because notices are named after the unit: one unit's
-    several ledgers must not overwrite each other's notice. The folder is the stem; where two
-    ledgers share a stem (``x.xls`` and ``x.xlsx``), each gets its extension in full-width
-    brackets, as ``（清洗）`` is written: ``x（xls）``, ``x（xlsx）``. Stems compare without case,
-    as Windows folders do.
-    """
-    stem = path.stem.casefold()
-    clash = any(p.name != path.name and p.stem.casefold() == stem for p in siblings)
-    return f"{path.stem}（{path.suffix.lstrip('.')}）" if clash else path.stem
-
-
-def output_folders(files: list[Path], out: Path) -> dict[Path, Path]:
-    """Input file → its own output folder under ``out``; never two inputs in one folder."""
-    return {p: out / output_folder_name(p, files) for p in files}
-
-
-def ensure_writable_folder(folder: Path) -> None:
-    """Create ``folder`` and prove a file can be made in it; else one sentence (OutputError).
-
-    Checked before any work so an unwritable output folder is said as such, and callers
-    (the watcher) can tell it from a bad ledger: the ledger is fine and worth retrying.
-    """
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".~ledgerkit-probe-", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
-    except FileExistsError:
-        raise OutputError(
-            f"输出文件夹“{folder}”无法创建：同名的文件已存在，请删除或改名该文件后重试。"
-        ) from None
-    except NotADirectoryError:
-        raise OutputError(
-            f"输出文件夹“{folder}”无法创建：路径中有一部分是文件而不是文件夹，请检查输出路径。"
-        ) from None
-    except OSError as exc:
-        raise OutputError(
-            f"输出文件夹“{folder}”不能写入（{exc.strerror or exc}），请检查该文件夹的权限和磁盘空间。"
-        ) from None
 
 
 def _refuse_overwriting_input(src: Path, target: Path) -> None:

@@ -1,0 +1,11 @@
+"""``ledgerkit serve FOLDER``: a local page over a folder kept as ``watch`` keeps it.
+
+- ``run.py``: the bound socket, uvicorn, start and stop; ``app.py``: the Starlette routes;
+  ``security.py``: the safety rules as pure functions; ``upload.py``: an upload streamed into
+  FOLDER; ``inbox.py``: the one adapter over watch's internals and the report pool;
+  ``views.py``: what each page shows; ``templates/``: the pages (Jinja2, inline CSS and JS,
+  nothing fetched from the internet).
+
+Only ``ledgerkit serve`` imports this package (starlette, uvicorn, jinja2, python-multipart),
+so ``ledgerkit --help`` never pays for them.
+"""
