@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..reading.columns import match_header
-from ..reading.normalise import title_key
+from ..reading.sections import title_key
 from ..text import TRIM, numbering_style, strip_numbering
 from .read import Block, FeedbackDocument, Paragraph, Table
 
