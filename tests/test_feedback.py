@@ -549,6 +549,15 @@ def test_an_existing_ledger_is_never_overwritten(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [LEDGER_NAME]  # nothing else written
 
 
+def test_an_inbox_that_is_a_file_stops_before_anything_is_written(tmp_path):
+    feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "inbox").write_text("")
+    with pytest.raises(LedgerkitError, match="不是文件夹"):
+        init_from_feedback(tmp_path / "d", feedback)
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["inbox"]
+
+
 def test_an_existing_config_is_kept(tmp_path):
     feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
     (tmp_path / CONFIG_NAME).write_text('[unit]\nname = "本单位"\n', encoding="utf-8")
