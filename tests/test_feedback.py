@@ -433,6 +433,17 @@ def test_a_zip_bomb_is_refused(tmp_path, monkeypatch):
         read_feedback(write_docx(tmp_path / "a.docx", FORM_A))
 
 
+def test_a_docx_with_an_opening_password_says_so(tmp_path):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    src = write_docx(tmp_path / "a.docx", FORM_A)
+    locked = tmp_path / "加密.docx"
+    with open(src, "rb") as f, open(locked, "wb") as out:
+        OOXMLFile(f).encrypt("1234", out)
+    with pytest.raises(LedgerkitError, match="设置了打开密码"):
+        read_feedback(locked)
+
+
 def test_no_items_found_is_a_sentence(tmp_path):
     path = tmp_path / "n.txt"
     path.write_text("这是一份会议通知。\n请准时参加。", encoding="utf-8")

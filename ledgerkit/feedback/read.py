@@ -73,6 +73,11 @@ def read_feedback(path: Path) -> FeedbackDocument:
         if text is not None and not _looks_like_markup(text):
             lines = (line.strip(TRIM) for line in text.splitlines())
             return FeedbackDocument(path.name, "txt", tuple(Paragraph(line) for line in lines if line))
+    if kind == "ole" and _encrypted(data):
+        raise LedgerkitError(
+            f"“{path.name}”设置了打开密码，无法读取。请在 Word 或 WPS 中取消密码（文件→信息→保护文档），"
+            "另存为 .docx 后再运行。"
+        )
     raise LedgerkitError(
         f"“{path.name}”{_what_it_is(kind, data)}，ledgerkit 只能读取 .docx 和 .txt。{_SAVE_AS}"
     )
@@ -111,6 +116,17 @@ def sniff(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in data[:4096]:
         return "text"
     return "binary"
+
+
+def _encrypted(data: bytes) -> bool:
+    """An OLE container holding an encrypted Office package (a .docx with an opening password)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
+    except Exception:  # olefile raises many kinds on a broken container: then it is just not one
+        return False
 
 
 def decode_text(data: bytes) -> str | None:
