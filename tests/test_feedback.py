@@ -220,6 +220,20 @@ def test_three_levels_half_width(tmp_path):
     assert doc.counts == (1, 1, 2)
 
 
+def test_description_labels_in_their_usual_wordings(tmp_path):
+    paragraphs = [
+        ("一、政治建设方面", ""),
+        ("（一）理论学习不深。主要表现在：", ""),
+        ("1.中心组学习少。具体表现为：全年2次。", ""),
+        ("2.研讨不深入", ""),
+        ("问题描述：发言照稿念。", ""),
+    ]
+    assert rows_of(write_docx(tmp_path / "l.docx", paragraphs)) == [
+        ("政治建设方面", "理论学习不深。", "中心组学习少。", "全年2次。"),
+        ("政治建设方面", "理论学习不深。", "研讨不深入", "发言照稿念。"),
+    ]
+
+
 def test_flat_list_of_issues(tmp_path):
     """1、 alone: issues, each its own problem, no aspect."""
     paragraphs = [(OPENING, ""), ("1、会议纪要不规范", ""), ("记录不全。", ""), ("2、公务用车管理不严", "")]

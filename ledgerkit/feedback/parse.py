@@ -30,7 +30,7 @@ from .read import Block, FeedbackDocument, Paragraph, Table
 ITEM_STYLES = frozenset(("cn", "cn_paren", "problem_n", "arabic", "arabic_paren"))
 ROLES = ("aspect", "problem", "issue")
 # A description's label, opening a paragraph or following the title in the item's own paragraph.
-_DESCRIBED = re.compile(r"(?:具体表现|主要表现|问题描述|问题表现|表现为)\s*[:：]\s*")
+_DESCRIBED = re.compile(r"(?:(?:具体|主要|问题)?表现(?:为|在)?|问题描述)\s*[:：]\s*")
 # Lines that close a document, not describe an item: a date alone, a signature, an attachment's
 # label, a contact line.
 _CLOSING = re.compile(
