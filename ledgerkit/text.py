@@ -188,6 +188,18 @@ _STATUS_LINE = re.compile(
 )
 
 
+_STATUS_STATEMENT = re.compile(
+    r"(?m)^([ \t\u3000\u00a0]*)(?:整改状态|完成情况|完成状态|状态)[ \t\u3000\u00a0]*[:：][ \t\u3000\u00a0]*"
+    r"[^。；;，,.\n]*[。；;，,.]?[ \t\u3000\u00a0]*"
+)
+
+
+def without_status(text: str) -> str:
+    """The text without the status statement opening a line ("整改状态：已完成。"): the status is
+    counted from it, and a notice says the progress, not the ledger's label."""
+    return _STATUS_STATEMENT.sub(r"\1", text) if "状态" in text or "完成情况" in text else text
+
+
 def status_in_text(text: str) -> str | None:
     """The status word stated in a text ("整改状态：阶段性完成" at the start of a line), else None."""
     m = _STATUS_LINE.search(text)

@@ -19,7 +19,7 @@ from ..errors import LedgerkitError
 from ..figures import IssueFigures, Summary, status_tally
 from ..model import Finding, Ledger, Measure
 from ..rules import findings
-from ..text import fold, not_applicable
+from ..text import fold, not_applicable, without_status
 from .hygiene import (
     FORBIDDEN,
     SOFT_END,
@@ -443,7 +443,8 @@ class _Builder:
         seen: set[str] = set()
         blank: list[Measure] = []
         for m in rows:
-            pieces = split_lines(self.ledger_text(m, "progress", self._progress_cell(m)))
+            # a status stated at a line's head ("整改状态：已完成。") is counted, not said again
+            pieces = split_lines(self.ledger_text(m, "progress", without_status(self._progress_cell(m))))
             if not pieces or not_applicable("".join(pieces)):
                 blank.append(m)
                 continue
