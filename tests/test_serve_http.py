@@ -339,7 +339,7 @@ def test_a_worker_killed_under_the_server_costs_nothing(tmp_path):
     folder.mkdir()
     running, thread, client = start(folder)
     try:
-        worker = next(iter(running.server.inbox.pool._processes))
+        worker = next(iter(running.server.kept.pool._processes))
         os.kill(worker, signal.SIGKILL)  # as the OOM killer would
         time.sleep(0.5)
         answer = client.upload(FLAT.read_bytes(), FLAT.name, AS_OF)
