@@ -274,6 +274,32 @@ def _by_owner(measures: list[Measure], attr: str, as_of: date) -> list[Group]:
     return list(groups.values())
 
 
+# ---- issues by stage, as the 巡察办 reports them --------------------------------------------
+
+# An issue not done whose every measure is done, 阶段性完成 or 长期坚持 (so at least one is one of
+# the two): "基本完成、取得阶段性成果并持续整改". One measure 正在推进, 未开始, blank or unrecognised
+# makes it 未完成, as does an issue with no measure. docs/combine.md, "Figures".
+STAGED_STATUSES = frozenset((DONE, "阶段性完成", "长期坚持"))
+STAGES = ("done", "staged", "not_done")
+
+
+def issue_stage(it: IssueFigures) -> str:
+    """One of STAGES: done (every measure 已完成), staged (see STAGED_STATUSES), not_done."""
+    if it.done:
+        return "done"
+    if it.measures and all(m.status in STAGED_STATUSES for m in it.measures):
+        return "staged"
+    return "not_done"
+
+
+def stage_counts(items: list[IssueFigures]) -> dict[str, int]:
+    """How many issues are at each stage; the three add up to the issues."""
+    counts = dict.fromkeys(STAGES, 0)
+    for it in items:
+        counts[issue_stage(it)] += 1
+    return counts
+
+
 # ---- per status within one issue ------------------------------------------------------------
 
 

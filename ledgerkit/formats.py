@@ -54,3 +54,17 @@ def figures_sentence(as_of: date, issues: int, issues_done: int, measures: int, 
         f"截至{cn_date(as_of)}，具体问题{issues}个，已完成整改{issues_done}个，"
         f"完成率{percent(issues_done, issues)}；整改措施{measures}条，已完成{measures_done}条。"
     )
+
+
+def stages_sentence(issues: int, done: int, staged: int, not_done: int) -> str:
+    """The 巡察办's wording of the issues by stage, without a full stop: "巡察反馈的697个具体问题，
+    完成整改688个，基本完成取得阶段性成果并持续整改4个，未完成5个，总体完成率98.7%"."""
+    return (
+        f"巡察反馈的{issues}个具体问题，完成整改{done}个，基本完成取得阶段性成果并持续整改{staged}个，"
+        f"未完成{not_done}个，总体完成率{percent(done, issues)}"
+    )
+
+
+def rules_sentence(made: int, revised: int) -> str:
+    """ "完善和新建制度12项（新建8项、完善4项）", without a full stop."""
+    return f"完善和新建制度{made + revised}项（新建{made}项、完善{revised}项）"

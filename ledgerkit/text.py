@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from .model import STATUSES
 
@@ -371,3 +372,46 @@ def _make(year: int, month: int, day: int) -> DateParse:
     if not _YEARS[0] <= year <= _YEARS[1]:
         return DateParse(valid=False)
     return DateParse(value)
+
+
+# ---- dates named inside free text (a progress text reporting the future) -------------------
+
+# A full date in the forms parse_date reads (2025年3月4日, 2025.3.4, 2025-03-04, 2025/3/4), or a
+# month written with 年/月 (2025年3月); not a bare "2025.3", which is as often a number.
+_MENTION = re.compile(
+    r"(?<!\d)(\d{4})\s*(?:([年./\-])\s*(\d{1,2})\s*(?:月|\2)\s*(\d{1,2})(?!\d)\s*[日号]?"
+    r"|年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号]))"
+)
+# Words that make a date a plan or a limit rather than something done: "计划于2025年3月召开",
+# "2025年3月底前完成", "自2025年1月1日起施行", "将在2025年…".
+_PLANNED_BEFORE = re.compile(
+    r"(?:计划|拟|将|预计|预定|定于|力争|争取|确保|要求|预期|准备|打算|待)[^，,。；;]{0,6}$"
+)
+_PLANNED_AFTER = re.compile(r"^\s*(?:底|末|中旬|下旬|上旬|初)?\s*(?:之?前|以前|起|以后|之后|为止|止|内)")
+
+
+class DateMention(NamedTuple):
+    text: str  # the date as written (folded: half-width digits, no spaces)
+    first_day: date  # the earliest day it can mean: a month's first day
+    planned: bool  # worded as a plan or a limit ("计划…", "…前", "…起")
+
+
+def dates_named(text: str) -> list[DateMention]:
+    """Every valid date or month a free text names, in order."""
+    folded = fold(text)
+    out = []
+    for m in _MENTION.finditer(folded):
+        year = int(m[1])
+        month, day = (int(m[3]), int(m[4])) if m[3] else (int(m[5]), 1)
+        if not _YEARS[0] <= year <= _YEARS[1]:
+            continue
+        try:
+            first = date(year, month, day)
+        except ValueError:
+            continue
+        planned = bool(
+            _PLANNED_BEFORE.search(folded[max(m.start() - 12, 0) : m.start()])
+            or _PLANNED_AFTER.match(folded[m.end() :])
+        )
+        out.append(DateMention(m[0], first, planned))
+    return out

@@ -125,7 +125,8 @@ def test_known_cycles_are_still_cycles():
 
 WRITERS = ("ledgerkit.workbook", "ledgerkit.notice", "ledgerkit.combine")
 WRITER_LIBRARIES = ("xlsxwriter", "docx")  # third-party packages that write Office files
-DECIDING = ("ledgerkit.reading", "ledgerkit.rules")
+# feedback/read.py opens the feedback with python-docx (a reader's use); its parse and facts decide.
+DECIDING = ("ledgerkit.reading", "ledgerkit.rules", "ledgerkit.feedback.parse", "ledgerkit.feedback.facts")
 CLI = ("ledgerkit.cli", "ledgerkit.__main__")  # ``python -m ledgerkit`` is the CLI's other door
 
 

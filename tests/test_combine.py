@@ -48,6 +48,7 @@ FIGURES = ("aspects", "problems", "issues", "issues_done", "measures", "measures
 UNIT_KEYS = [
     "unit", "file", "as_of", "aspects", "problems", "issues", "issues_done", "measures",
     "measures_done", "completion_rate", "overdue", "due_soon", "errors", "warnings",
+    "issues_staged", "issues_not_done", "rules_made", "rules_revised", "rules_checked",  # added, issue 22
 ]  # fmt: skip
 OLD, NEW = datetime(2024, 1, 1).timestamp(), datetime(2025, 1, 1).timestamp()
 
@@ -206,7 +207,7 @@ def test_totals_add_up_and_rate_is_recomputed(combined_run):
     _, data, _ = combined_run
     units, total = data["units"], data["total"]
     for key in UNIT_KEYS[3:]:
-        if key != "completion_rate":
+        if key not in ("completion_rate", "rules_checked"):
             assert total[key] == sum(u[key] for u in units), key
     assert total["completion_rate"] == formats.rate(total["issues_done"], total["issues"])
     mean = sum(Fraction(u["issues_done"], u["issues"]) for u in units) / len(units)
@@ -377,25 +378,29 @@ def test_workbook_sheets_and_figures(combined_run):
     assert wb.sheetnames == ["汇总", "逾期清单", "临期清单", "全部措施", "未能读取"]
     ws = wb["汇总"]
     header = [c.value for c in ws[3]]
-    assert header[:14] == [
-        "序号", "单位", "填报时间", "方面数", "问题数", "具体问题数", "已完成数", "完成率",
-        "措施数", "已完成措施数", "逾期数", "临期数", "错误", "提醒",
+    assert header[:19] == [
+        "序号", "单位", "填报时间", "方面数", "问题数", "具体问题数", "已完成数", "阶段性完成数", "未完成数",
+        "完成率", "措施数", "已完成措施数", "逾期数", "临期数", "新建制度数", "完善制度数", "制度数来源",
+        "错误", "提醒",
     ]  # fmt: skip
     units = data["units"]
     rows = [[c.value for c in ws[4 + i]] for i in range(len(units) + 1)]
-    keys = ("aspects", "problems", "issues", "issues_done")
+    keys = ("aspects", "problems", "issues", "issues_done", "issues_staged", "issues_not_done")
+    after = ("measures", "measures_done", "overdue", "due_soon", "rules_made", "rules_revised")
     for row, u in zip(rows, units, strict=False):
         assert row[1] == u["unit"]
-        assert row[3:7] == [u[k] for k in keys]
-        assert row[7] == formats.percent_value(u["issues_done"], u["issues"])
-        assert row[8:14] == [
-            u[k] for k in ("measures", "measures_done", "overdue", "due_soon", "errors", "warnings")
-        ]
+        assert row[3:9] == [u[k] for k in keys]
+        assert row[9] == formats.percent_value(u["issues_done"], u["issues"])
+        assert row[10:16] == [u[k] for k in after]
+        assert row[16] == ("单位已核对" if u["rules_checked"] else "台账统计，请核对")
+        assert row[17:19] == [u["errors"], u["warnings"]]
     total = rows[-1]
     t = data["total"]
-    assert total[1] == "合计" and total[3:7] == [t[k] for k in keys]
-    assert total[7] == formats.percent_value(t["issues_done"], t["issues"])
-    assert ws.cell(4, 8).number_format == "0.0%"
+    assert total[1] == "合计" and total[3:9] == [t[k] for k in keys] and total[10:16] == [t[k] for k in after]
+    assert total[9] == formats.percent_value(t["issues_done"], t["issues"])
+    assert ws.cell(4, 10).number_format == "0.0%"
+    stated = formats.stages_sentence(t["issues"], t["issues_done"], t["issues_staged"], t["issues_not_done"])
+    assert any(str(c.value).startswith(stated) for c in ws["A"])
     merged = next(r for r in rows if r[1] == KAIFENG)
     assert merged[2] == datetime(2024, 12, 23)  # 填报时间 as a date
     assert "同一单位的较早版本，未计入（2 个）" in [c.value for c in ws["A"]]
@@ -434,7 +439,7 @@ def test_workbook_sheets_and_figures(combined_run):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1
         xml = z.read(charts[0]).decode("utf-8")
-    assert f"汇总!$B$4:$B${3 + len(units)}<" in xml and f"汇总!$H$4:$H${3 + len(units)}<" in xml
+    assert f"汇总!$B$4:$B${3 + len(units)}<" in xml and f"汇总!$J$4:$J${3 + len(units)}<" in xml
 
 
 def test_report_docx_in_the_notice_format(combined_run):
@@ -455,18 +460,28 @@ def test_report_docx_in_the_notice_format(combined_run):
     assert f"逾期未完成的整改措施{t['overdue']}条" in body.text and "另有1个文件未能读取" in body.text
     headings = [p.text for p in paras if p.style.name == "GwH1"]
     assert headings == ["一、各单位整改进展", "二、逾期未完成的整改措施", "三、未计入汇总的台账"]
+    stages = next(p for p in paras if p.text.startswith("巡察反馈的"))
+    assert stages.text.startswith(
+        formats.stages_sentence(t["issues"], t["issues_done"], t["issues_staged"], t["issues_not_done"])
+        + "；"
+        + formats.rules_sentence(t["rules_made"], t["rules_revised"])
+    )
     [table] = doc.tables
     assert len(table.rows) == 1 + len(data["units"]) + 1
-    assert [c.text for c in table.rows[1].cells][1:5] == [
-        data["units"][0]["unit"], str(data["units"][0]["issues"]), str(data["units"][0]["issues_done"]),
-        formats.percent(data["units"][0]["issues_done"], data["units"][0]["issues"]),
+    assert [c.text for c in table.rows[0].cells][2:] == [
+        "具体问题", "完成整改", "阶段性完成", "未完成", "完成率", "逾期措施", "新建制度", "完善制度"
     ]  # fmt: skip
-    assert [c.text for c in table.rows[-1].cells][1:5] == [
-        "合计",
-        str(t["issues"]),
-        str(t["issues_done"]),
-        formats.percent(t["issues_done"], t["issues"]),
-    ]
+
+    def cells(f: dict) -> list[str]:
+        return [
+            str(f["issues"]), str(f["issues_done"]), str(f["issues_staged"]), str(f["issues_not_done"]),
+            formats.percent(f["issues_done"], f["issues"]), str(f["overdue"]), str(f["rules_made"]),
+            str(f["rules_revised"]),
+        ]  # fmt: skip
+
+    for row, u in zip(table.rows[1:], data["units"], strict=False):
+        assert [c.text for c in row.cells][1:] == [u["unit"], *cells(u)]
+    assert [c.text for c in table.rows[-1].cells][1:] == ["合计", *cells(t)]
     fonts = {
         r._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
         for c in table.rows[1].cells

@@ -13,7 +13,10 @@ import sys
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10, the declared floor
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -62,3 +65,29 @@ def test_every_dependency_has_an_upper_bound():
         for requirement in group:
             spec = requirement.split(";")[0]
             assert "<" in spec, f"{requirement}: give it an upper bound (next major, next minor for 0.x)"
+
+
+def _unguarded_tomllib(path: Path) -> bool:
+    """An ``import tomllib`` outside an ``if sys.version_info`` / ``try`` (with the tomli fallback) fails on 3.10."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    guards = [t for t in ast.walk(tree) if isinstance(t, (ast.If, ast.Try))]
+    guarded = {id(n) for t in guards for b in t.body for n in ast.walk(b)}
+    return any(
+        isinstance(n, ast.Import) and any(a.name == "tomllib" for a in n.names) and id(n) not in guarded
+        for n in ast.walk(tree)
+    )
+
+
+def test_the_python_floor_is_the_one_everything_keeps():
+    floor = PYPROJECT["project"]["requires-python"]
+    assert floor == ">=3.10", "changed the floor: update what follows with it"
+    assert PYPROJECT["tool"]["ruff"]["target-version"] == "py310"
+    # tomllib is 3.11+: the package and the tests each declare the fallback for 3.10.
+    tomli = "tomli>=2,<3; python_version < '3.11'"
+    assert tomli in PYPROJECT["project"]["dependencies"]
+    assert tomli in PYPROJECT["project"]["optional-dependencies"]["test"]
+    files = [*ROOT.glob("ledgerkit/**/*.py"), *ROOT.glob("tests/*.py"), *ROOT.glob("scripts/*.py")]
+    files += [ROOT / ".ci" / "check_wheels.py"]
+    assert [str(f.relative_to(ROOT)) for f in files if _unguarded_tomllib(f)] == []
+    # The wheel check resolves for the floor as well as for the bundles' Python.
+    assert re.search(r'PYTHONS = \["3\.10", "3\.11"\]', (ROOT / ".ci" / "check_wheels.py").read_text())

@@ -18,10 +18,11 @@ from conftest import ROOT
 
 
 def tracked(folder: str) -> list[str]:
+    # -z: without it git quotes non-ASCII names ("templates/\345...") and 台账模板.xlsx dropped out.
     out = subprocess.run(
-        ["git", "ls-files", folder], cwd=ROOT, capture_output=True, text=True, check=False
-    ).stdout.split()
-    return [f for f in out if (ROOT / f).is_file()]
+        ["git", "ls-files", "-z", folder], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.split("\0")
+    return [f for f in out if f and (ROOT / f).is_file()]
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,7 @@ def test_the_wheel_carries_every_module_and_template(built):
     assert modules, "no modules found in the tree"
     assert [m for m in modules if m not in names] == []
     templates = [f for f in tracked("templates")]
+    assert "templates/台账模板.xlsx" in templates
     shipped = [f"ledgerkit/{f}" for f in templates]
     assert [t for t in shipped if t not in names] == []
     # Every sub-package is in (the workbook package was the one once left out).

@@ -330,12 +330,13 @@ def test_dropdowns_and_date_checks(written):
     assert "M4:M" in str(by_col["M"].sqref)
 
 
-def test_live_colours(written):
+def test_colours_at_the_as_of_date(written):
     ws = ledger_ws(written[1])
     rules = [(str(cf.sqref), r) for cf in ws.conditional_formatting for r in cf.rules]
     formulas = [" ".join(r.formula) for _ref, r in rules]
-    assert any("TODAY()" in f and "<TODAY()" in f and "已完成" in f for f in formulas)  # overdue
-    assert any("TODAY()+14" in f for f in formulas)  # due soon
+    assert not any("TODAY" in f or "NOW" in f for f in formulas)  # the 汇总's day, not the viewer's
+    assert any("<DATE(2025,3,1)" in f and "已完成" in f for f in formulas)  # overdue
+    assert any("DATE(2025,3,1)+14" in f for f in formulas)  # due soon
     assert any('"已完成"' in f for ref, r in rules if ref.startswith("M4:M") for f in r.formula)  # done
     fills = {r.dxf.fill.bgColor.rgb[-6:] for _ref, r in rules}
     assert {"FFC7CE", "FFEB9C", "C6EFCE"} <= fills

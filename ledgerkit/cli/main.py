@@ -277,13 +277,23 @@ def serve(
 
 
 @app.command(
-    help="在文件夹中写入空白台账模板、带注释的 ledgerkit.toml 和 inbox 文件夹。\n\nFOLDER：要初始化的文件夹，默认当前文件夹"
+    help="在文件夹中写入空白台账模板、带注释的 ledgerkit.toml 和 inbox 文件夹；用 --from 时由巡察反馈意见"
+    "生成第一本台账“整改台账.xlsx”（每个具体问题一行），并把反馈意见开头写明的单位和巡察信息填入 ledgerkit.toml。"
+    "\n\nFOLDER：要初始化的文件夹，默认当前文件夹"
 )
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("."), metavar="[FOLDER]")
-def init(folder: Path) -> None:
+@click.option(
+    "--from",
+    "feedback",
+    type=click.Path(path_type=Path),
+    metavar="反馈意见",
+    help="巡察反馈意见（.docx 或 .txt）：由其中的方面、问题、具体问题生成整改台账.xlsx",
+)
+@json_option
+def init(folder: Path, feedback: Path | None, as_json: bool) -> None:
     from .commands.init import init_command
 
-    sys.exit(init_command(folder))
+    sys.exit(init_command(folder, feedback, as_json))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import formats
-from ..figures import is_due_soon, is_overdue
+from ..figures import is_due_soon, is_overdue, stage_counts
 
 if TYPE_CHECKING:
     from ..model import Measure
@@ -70,6 +70,23 @@ class UnitFigures:
         ledger = self.result.ledger
         return ledger.reported_date or ledger.reported_on
 
+    @property
+    def stages(self) -> dict[str, int]:
+        """Issues done / 阶段性完成 / not done (``figures.issue_stage``); done is ``issues_done``."""
+        return stage_counts(self.summary.items)
+
+    @property
+    def rules(self) -> tuple[int, int, bool]:
+        """(made, revised, checked): the office's own ``[notice] rules_made / rules_revised`` when
+        its ledgerkit.toml states either (checked), else what the ledger shows (to be checked),
+        as the notice states them."""
+        config = self.result.config
+        made, revised = (config.get("notice", k) for k in ("rules_made", "rules_revised"))
+        if made is not None or revised is not None:
+            return int(made or 0), int(revised or 0), True
+        found = self.summary.rules
+        return found.made, found.revised, False
+
     def overdue_measures(self) -> list[Measure]:
         """The measures behind ``summary.overdue``, in ledger order (by the same rule)."""
         as_of = self.summary.as_of
@@ -96,12 +113,26 @@ class UnitFigures:
             "due_soon": len(s.due_soon),
             "errors": self.errors,
             "warnings": self.warnings,
+            **self.added_figures(),
+        }
+
+    def added_figures(self) -> dict[str, Any]:
+        """The keys added after the first contract (docs/combine.md): the 巡察办's figures."""
+        stages = self.stages
+        made, revised, checked = self.rules
+        return {
+            "issues_staged": stages["staged"],
+            "issues_not_done": stages["not_done"],
+            "rules_made": made,
+            "rules_revised": revised,
+            "rules_checked": checked,
         }
 
 
 COUNTS = (
     "aspects", "problems", "issues", "issues_done", "measures", "measures_done",
     "overdue", "due_soon", "errors", "warnings",
+    "issues_staged", "issues_not_done", "rules_made", "rules_revised",
 )  # fmt: skip
 
 
@@ -119,11 +150,17 @@ class Totals:
     due_soon: int = 0
     errors: int = 0
     warnings: int = 0
+    issues_staged: int = 0
+    issues_not_done: int = 0
+    rules_made: int = 0
+    rules_revised: int = 0
+    rules_checked: bool = True  # every unit's rules are its office's own, checked numbers
 
     @classmethod
     def of(cls, units: list[UnitFigures]) -> Totals:
         rows = [u.as_dict() for u in units]
-        return cls(**{k: sum(r[k] for r in rows) for k in COUNTS})
+        sums = {k: sum(r[k] for r in rows) for k in COUNTS}
+        return cls(**sums, rules_checked=all(r["rules_checked"] for r in rows))
 
     @property
     def completion_rate(self) -> float:
@@ -134,6 +171,7 @@ class Totals:
         out: dict[str, Any] = {k: getattr(self, k) for k in COUNTS[:6]}
         out["completion_rate"] = self.completion_rate
         out.update({k: getattr(self, k) for k in COUNTS[6:]})
+        out["rules_checked"] = self.rules_checked
         return out
 
 
@@ -190,3 +228,27 @@ class Combined:
             "unreadable": [u.as_dict() for u in self.unreadable],
             "outputs": outputs,
         }
+
+
+# ---- the totals in the 巡察办's words, for both writers ------------------------------------------
+
+# What 阶段性完成 means for an issue (figures.issue_stage), said where the figure is.
+STAGED_MEANING = (
+    "“阶段性完成”指具体问题的整改措施尚未全部完成，但已没有正在推进、未开始的措施"
+    "（未完成的均为阶段性完成或长期坚持）。"
+)
+
+
+def stages_paragraph(c: Combined) -> str:
+    """The totals as the 巡察办 states them: issues by stage and rate, then rules made and revised;
+    rules a unit's office has not confirmed in its ledgerkit.toml are said to need checking."""
+    t = c.total
+    text = f"{formats.stages_sentence(t.issues, t.issues_done, t.issues_staged, t.issues_not_done)}；"
+    text += f"{formats.rules_sentence(t.rules_made, t.rules_revised)}。"
+    unchecked = sum(1 for u in c.units if not u.rules[2])
+    if unchecked:
+        text += (
+            f"其中{unchecked}个单位的制度数按台账中的制度列或整改进展中的《》统计，未经核对"
+            "（核对后填入该单位 ledgerkit.toml 的 [notice] rules_made、rules_revised），请核对后使用。"
+        )
+    return text

@@ -18,15 +18,18 @@ from .. import formats
 from ..config import TEMPLATES_DIR
 from ..figures import DUE_SOON_DAYS
 from ..model import Measure
-from .model import WORKBOOK_NAME, Combined
+from .model import STAGED_MEANING, WORKBOOK_NAME, Combined, stages_paragraph
 
 TITLE = "巡察整改进展情况汇总"
 NOTICE_TEMPLATE = TEMPLATES_DIR / "notice.docx"
 # A short report: each unit's overdue measures up to this many, the rest in the workbook's 逾期清单.
 OVERDUE_PER_UNIT = 5
 TABLE_PT = 10.5  # 五号: a table of eight columns fits the 156 mm text block
-TABLE_HEADERS = ("序号", "单位", "具体问题", "已完成", "完成率", "整改措施", "已完成", "逾期")
-TABLE_WIDTHS_MM = (12, 44, 19, 15, 18, 19, 15, 14)  # 156 mm, the text block
+# The 巡察办's figures by unit: issues by stage, the rate, overdue measures, rules made / revised.
+TABLE_HEADERS = (
+    "序号", "单位", "具体问题", "完成整改", "阶段性完成", "未完成", "完成率", "逾期措施", "新建制度", "完善制度",
+)  # fmt: skip
+TABLE_WIDTHS_MM = (9, 37, 13, 13, 15, 12, 18, 13, 13, 13)  # 156 mm, the text block
 _H1_NUMBERS = "一二三四五"
 
 
@@ -47,6 +50,7 @@ def build_report(combined: Combined) -> Any:
     doc.add(f"（截至{formats.cn_date(combined.as_of)}）", STYLE_SUBTITLE)
     doc.add("")  # one empty line before the body, as the notice has
     doc.add(totals_paragraph(combined), STYLE_BODY)
+    doc.add(stages_paragraph(combined), STYLE_BODY)
     sections = [("各单位整改进展", _unit_table), ("逾期未完成的整改措施", _overdue_by_unit)]
     if combined.unreadable or combined.superseded:
         sections.append(("未计入汇总的台账", _not_counted))
@@ -106,20 +110,22 @@ def totals_paragraph(c: Combined) -> str:
     return text
 
 
+def unit_row(k: int | str, name: str, f: dict[str, Any]) -> list[str]:
+    """A row of the table from a unit's (or the total's) ``combine --json`` figures."""
+    return [
+        str(k), name, str(f["issues"]), str(f["issues_done"]), str(f["issues_staged"]),
+        str(f["issues_not_done"]), formats.percent(f["issues_done"], f["issues"]), str(f["overdue"]),
+        str(f["rules_made"]), str(f["rules_revised"]),
+    ]  # fmt: skip
+
+
 # ---- sections ----------------------------------------------------------------------------------
 
 
 def _unit_table(doc: _Doc, c: Combined) -> None:
-    doc.body("按具体问题完成率由低到高排列：")
-    rows = [
-        [str(k), u.unit, str(u.summary.issues), str(u.summary.issues_done),
-         formats.percent(u.summary.issues_done, u.summary.issues), str(u.summary.measures),
-         str(u.summary.measures_done), str(len(u.summary.overdue))]
-        for k, u in enumerate(c.units, start=1)
-    ]  # fmt: skip
-    t = c.total
-    rows.append(["", "合计", str(t.issues), str(t.issues_done), formats.percent(t.issues_done, t.issues),
-                 str(t.measures), str(t.measures_done), str(t.overdue)])  # fmt: skip
+    doc.body(f"按具体问题完成率由低到高排列。{STAGED_MEANING}逾期措施为逾期未完成的整改措施条数。")
+    rows = [unit_row(k, u.unit, u.as_dict()) for k, u in enumerate(c.units, start=1)]
+    rows.append(unit_row("", "合计", c.total.as_dict()))
     _table(doc.doc, [list(TABLE_HEADERS), *rows], bold_rows={0, len(rows)})
 
 

@@ -38,7 +38,7 @@ from ..workbook.styles import (
     print_setup,
 )
 from ..workbook.table import WIDTHS
-from .model import Combined, UnitFigures
+from .model import STAGED_MEANING, Combined, UnitFigures, stages_paragraph
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -209,27 +209,47 @@ SUMMARY_COLS = [
     Col("问题数", 8, "number"),
     Col("具体问题数", 10, "number"),
     Col("已完成数", 9, "number"),
+    Col("阶段性完成数", 12, "number"),
+    Col("未完成数", 9, "number"),
     Col("完成率", 9, "percent"),
     Col("措施数", 8, "number"),
     Col("已完成措施数", 12, "number"),
     Col("逾期数", 8, "number"),
     Col("临期数", 8, "number"),
+    Col("新建制度数", 10, "number"),
+    Col("完善制度数", 10, "number"),
+    Col("制度数来源", 12, "left"),
     Col("错误", 7, "number"),
     Col("提醒", 7, "number"),
     Col("来源文件", 30, "left"),
 ]
 # Columns by meaning (0-based), for the colours and the chart.
-C_UNIT, C_ISSUES, C_DONE, C_RATE, C_OVERDUE, C_SOON, C_ERRORS = 1, 5, 6, 7, 10, 11, 12
+C_UNIT, C_ISSUES, C_DONE, C_RATE, C_OVERDUE, C_SOON, C_ERRORS = 1, 5, 6, 9, 12, 13, 17
+RULES_FROM = {True: "单位已核对", False: "台账统计，请核对"}
 CHART_ROW_PIXELS = 22  # per unit: the bars stay readable however many units there are
+
+
+def _figures_row(f: dict[str, Any]) -> list[object]:
+    """具体问题数 … 提醒 of a unit (or the total) from its ``combine --json`` figures."""
+    return [
+        f["issues"], f["issues_done"], f["issues_staged"], f["issues_not_done"],
+        formats.percent_value(f["issues_done"], f["issues"]), f["measures"], f["measures_done"],
+        f["overdue"], f["due_soon"], f["rules_made"], f["rules_revised"], RULES_FROM[f["rules_checked"]],
+        f["errors"], f["warnings"],
+    ]  # fmt: skip
 
 
 def _unit_row(k: int, u: UnitFigures, combined: Combined) -> list[object]:
     s = u.summary
     return [
-        k, u.unit, u.reported, s.aspects, s.problems, s.issues, s.issues_done,
-        formats.percent_value(s.issues_done, s.issues), s.measures, s.measures_done,
-        len(s.overdue), len(s.due_soon), u.errors, u.warnings, combined.relative(u.file),
-    ]  # fmt: skip
+        k,
+        u.unit,
+        u.reported,
+        s.aspects,
+        s.problems,
+        *_figures_row(u.as_dict()),
+        combined.relative(u.file),
+    ]
 
 
 def _summary_sheet(wb: Workbook, styles: Styles, combined: Combined) -> None:
@@ -246,7 +266,8 @@ def _summary_sheet(wb: Workbook, styles: Styles, combined: Combined) -> None:
     _totals_row(ws, styles, total_row, combined)
     _summary_colours(ws, styles, first, total_row)
     ws.freeze_panes(first, 2)
-    row = _superseded_table(ws, styles, combined, total_row + 2)
+    row = _stages_lines(ws, styles, combined, total_row + 2)
+    row = _superseded_table(ws, styles, combined, row)
     _completion_chart(wb, ws, first, total_row - 1, row)
     _print_setup(ws, header)
 
@@ -255,10 +276,14 @@ def _totals_row(ws: Worksheet, styles: Styles, r: int, combined: Combined) -> No
     """Sums of the units; the rate recomputed from the sums (``combine.Totals``), never averaged."""
     t = combined.total
     values: list[object] = [
-        "", "合计", "", t.aspects, t.problems, t.issues, t.issues_done,
-        formats.percent_value(t.issues_done, t.issues), t.measures, t.measures_done,
-        t.overdue, t.due_soon, t.errors, t.warnings, f"{len(combined.units)} 个单位",
-    ]  # fmt: skip
+        "",
+        "合计",
+        "",
+        t.aspects,
+        t.problems,
+        *_figures_row(t.as_dict()),
+        f"{len(combined.units)} 个单位",
+    ]
     _write_values(ws, styles, r, SUMMARY_COLS, values)
     ws.write_string(r, C_UNIT, "合计", styles.header)
 
@@ -272,6 +297,16 @@ def _summary_colours(ws: Worksheet, styles: Styles, first: int, last: int) -> No
         _colour(ws, (first, c, last, c), f"={col_letter(c)}{r}>0", fmt)
 
 
+def _stages_lines(ws: Worksheet, styles: Styles, combined: Combined, row: int) -> int:
+    """Under the totals, the totals as the 巡察办 states them and what 阶段性完成 means."""
+    last = len(SUMMARY_COLS) - 1
+    for text in (stages_paragraph(combined), STAGED_MEANING):
+        ws.set_row(row, height(lines(text, sum(c.width for c in SUMMARY_COLS))))
+        ws.merge_range(row, 0, row, last, text, styles.note)
+        row += 1
+    return row + 1
+
+
 def _superseded_table(ws: Worksheet, styles: Styles, combined: Combined, row: int) -> int:
     """The versions not counted, under the totals: a figure left out is never left out silently."""
     if not combined.superseded:
@@ -280,15 +315,16 @@ def _superseded_table(ws: Worksheet, styles: Styles, combined: Combined, row: in
     row += 1
     ws.write_string(row, 0, "序号", styles.header)
     ws.write_string(row, 1, "单位", styles.header)
-    ws.merge_range(row, 2, row, 7, "未计入的文件", styles.header)
-    ws.merge_range(row, 8, row, 14, "以此文件为准", styles.header)
+    last, middle = len(SUMMARY_COLS) - 1, len(SUMMARY_COLS) // 2
+    ws.merge_range(row, 2, row, middle - 1, "未计入的文件", styles.header)
+    ws.merge_range(row, middle, row, last, "以此文件为准", styles.header)
     left = styles.cells[("left", False)]
     for k, s in enumerate(combined.superseded, start=1):
         row += 1
         ws.write_number(row, 0, k, styles.number)
         ws.write_string(row, 1, s.unit, left)
-        ws.merge_range(row, 2, row, 7, combined.relative(s.file), left)
-        ws.merge_range(row, 8, row, 14, combined.relative(s.by), left)
+        ws.merge_range(row, 2, row, middle - 1, combined.relative(s.file), left)
+        ws.merge_range(row, middle, row, last, combined.relative(s.by), left)
     return row + 2
 
 

@@ -162,8 +162,10 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
         m.measure_key = fold(m.measure)
     with_measures = {m.issue_id for m in ledger.measures}
     ledger.issue_only_rows = [m for m in issue_rows if m.issue_id not in with_measures and m.issue_key]
-    ledger.has_aspects = any(m.aspect_key for m in ledger.measures)
-    ledger.has_problems = any(m.problem_key for m in ledger.measures)
+    # The hierarchy is the issues', measures or not: a new ledger lists issues awaiting measures.
+    listed = (*ledger.measures, *ledger.issue_only_rows)
+    ledger.has_aspects = any(m.aspect_key for m in listed)
+    ledger.has_problems = any(m.problem_key for m in listed)
     return ledger, notes
 
 

@@ -60,6 +60,13 @@ REGISTRY: dict[str, Rule] = {
         "请核对完成时间，或用 --as-of 指定正确的截止日期。",
     ),
     "done-without-date": Rule("warning", "done_on", "已完成，但没有填写{name}。", "请补填完成时间。"),
+    "progress-future-date": Rule(
+        "warning",
+        "progress",
+        "{name}写到“{value}”，晚于{ledger_day}，像是写了还没有发生的事。",
+        "整改进展只写截至台账日期已经做到的：如是计划，请写明“计划”“将于”或“…前”；如日期写错，请改正；"
+        "如台账日期不对，请改正填报时间或用 --as-of 指定统计截止日期。",
+    ),
     "department-missing": Rule("warning", "department", "没有填写{name}。", "请填写负责这条措施的科室。"),
     "owner-missing": Rule("warning", "owner", "没有填写{name}。", "请填写这条措施的责任人。"),
     "issue-no-measure": Rule(
@@ -67,6 +74,13 @@ REGISTRY: dict[str, Rule] = {
         "issue",
         "具体问题“{value}”没有任何整改措施。",
         "请在这个问题下至少填写一条整改措施（每条措施一行）。",
+    ),
+    "measures-pending": Rule(
+        "warning",
+        "measure",
+        "台账列出了{count}个具体问题，都还没有填写整改措施。",
+        "请在每个具体问题下填写整改措施、责任领导、责任科室、责任人和整改时限"
+        "（每条措施一行，一个具体问题有几条措施就填几行）；填好后再运行 ledgerkit report 生成通报。",
     ),
     "seq-duplicate": Rule("warning", "seq", "{name}“{value}”与第{other}行重复。", "请检查序号是否填错。"),
     # ---- rows that are not what they look like (normalise; docs/reading-rules.md) ----
@@ -283,3 +297,32 @@ def registry_markdown() -> str:
     for code, r in REGISTRY.items():
         lines.append(f"| `{code}` | {r.severity} | {r.field or '—'} | {r.message} | {r.hint} |")
     return "\n".join(lines) + "\n"
+
+
+GUIDE_START = (
+    "<!-- 校验结果代码：由 scripts/make_findings_doc.py 从 ledgerkit/rules/findings.py 生成，请勿手改 -->"
+)
+GUIDE_END = "<!-- 校验结果代码结束 -->"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def registry_guide() -> str:
+    """The registry as docs/使用说明.md lists it for office staff: each code, whether it is an error,
+    what the message says (placeholders as …, {name} as the column's usual header) and the fix."""
+    from ..model import STANDARD_HEADERS
+
+    def plain(template: str, field: str) -> str:
+        header = STANDARD_HEADERS.get(field, "该列")
+        return _PLACEHOLDER.sub(lambda m: header if m[1] == "name" else "…", template).replace("|", "\\|")
+
+    lines = [GUIDE_START, "", "| 代码 | 类别 | 提示的意思 | 怎么改 |", "|---|---|---|---|"]
+    for code, r in REGISTRY.items():
+        kind = "错误" if r.severity == "error" else "提醒"
+        lines.append(f"| `{code}` | {kind} | {plain(r.message, r.field)} | {plain(r.hint, r.field)} |")
+    return "\n".join([*lines, "", GUIDE_END])
+
+
+def with_guide(text: str) -> str:
+    """``text`` (docs/使用说明.md) with its block of codes replaced by the registry's current one."""
+    start, end = text.index(GUIDE_START), text.index(GUIDE_END) + len(GUIDE_END)
+    return text[:start] + registry_guide() + text[end:]

@@ -21,7 +21,7 @@ from ..model import (
     Ledger,
     Measure,
 )
-from ..text import nearest_status, not_applicable, parse_date
+from ..text import dates_named, nearest_status, not_applicable, parse_date
 from .findings import REGISTRY, make
 from .findings import sort_findings as _sort
 
@@ -197,6 +197,16 @@ def _said_in_text(ledger: Ledger, sheet: str) -> int:
 
 
 def issues_without_measure(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    """An issue without a measure among issues with measures is a gap (an error at its cell); a
+    ledger whose issues all await their measures is a new one: what to fill next, said once."""
+    if not ledger.issue_only_rows:
+        return
+    if not ledger.measures:
+        first = ledger.issue_only_rows[0]
+        yield finding(
+            ledger, first, "measures-pending", count=len({m.issue_id for m in ledger.issue_only_rows})
+        )
+        return
     for m in ledger.issue_only_rows:
         yield finding(ledger, m, "issue-no-measure", m.issue)
 
@@ -229,6 +239,35 @@ def deadline_extended(ledger: Ledger, as_of: date) -> Iterable[Finding]:
                 new=cn_date(m.deadline_date),
                 original=parsed.original,
             )
+
+
+def progress_future_date(ledger: Ledger, as_of: date) -> Iterable[Finding]:
+    """A progress text reporting a day after the ledger's own date (its 填报时间 when it states
+    one and that is earlier, else the as-of date): the paper rectification inspectors look for.
+    Dates worded as plans or limits ("计划…", "…前", "…起") are not reports."""
+    day, which = as_of, "统计截止日期"
+    if ledger.reported_date is not None and ledger.reported_date <= as_of:
+        day, which = ledger.reported_date, "台账的填报时间"
+    seen: set[tuple[str, str]] = set()
+    for m in ledger.measures:
+        if not m.progress or not _HAS_YEAR.search(m.progress):
+            continue
+        later = [d.text for d in dates_named(m.progress) if not d.planned and d.first_day > day]
+        if not later:
+            continue
+        f = finding(
+            ledger,
+            m,
+            "progress-future-date",
+            "、".join(dict.fromkeys(later[:3])) + (f"等{len(later)}处" if len(later) > 3 else ""),
+            ledger_day=which + cn_date(day),
+        )
+        if (f.sheet, f.cell) not in seen:  # measures split from one row share its progress cell
+            seen.add((f.sheet, f.cell))
+            yield f
+
+
+_HAS_YEAR = re.compile(r"\d{4}|[０-９]{4}")  # most progress texts name no date: skip them cheaply
 
 
 def progress_says_done(ledger: Ledger, as_of: date) -> Iterable[Finding]:
@@ -276,6 +315,7 @@ RULES: list[Rule] = [
     issues_without_measure,
     duplicate_seq,
     deadline_extended,
+    progress_future_date,
     progress_says_done,
     status_inferred,
     text_too_long,

@@ -38,7 +38,7 @@ from .styles import (
     one_line_chars,
     reported_line,
 )
-from .table import Column, finish_table, is_wide, ledger_columns, write_heading
+from .table import Column, finish_table, is_wide, ledger_columns, merge_runs, write_heading
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -82,7 +82,8 @@ class LedgerSheet:
     title: str
     line: str  # 填报单位 / 填报时间, "" when neither is known
     constant_memory: bool
-    runs: dict[int, list[int]]  # merged column -> run offsets (see _merge_runs)
+    runs: dict[int, list[int]]  # merged column -> run offsets (see table.merge_runs)
+    as_of: date | None  # the day the colours are for: the figures' as-of date
 
     @classmethod
     def plan(cls, ledger: Ledger, summary: Summary | None, streamed: bool = False) -> LedgerSheet:
@@ -98,7 +99,8 @@ class LedgerSheet:
             title=ledger.title or f"{unit}巡察反馈问题整改台账",
             line=reported_line(unit, ledger.reported_on),
             constant_memory=streamed,
-            runs={} if streamed else _merge_runs(rows, cols),
+            runs={} if streamed else merge_runs(rows, cols),
+            as_of=summary.as_of if summary else None,
         )
 
     @property
@@ -137,7 +139,7 @@ class LedgerSheet:
         heights = self._write_rows(ws, styles, placed)
         self._fit_merged(ws, heights)
         last = max(self.first + len(self.rows) - 1, self.header_row)
-        finish_table(ws, styles, self.cols, self.header_row, last, wide=is_wide(self.cols))
+        finish_table(ws, styles, self.cols, self.header_row, last, wide=is_wide(self.cols), as_of=self.as_of)
 
     def _write_rows(self, ws: Worksheet, styles: Styles, placed: Placed) -> list[float]:
         """Every measure row in order, with its notes; returns the row heights.
@@ -292,47 +294,6 @@ def _getter(col: Column, bare: bool = False) -> Callable[[Measure], str | date]:
 def _value(m: Measure, col: Column) -> str:
     value = _getter(col)(m)
     return value if isinstance(value, str) else ""
-
-
-def _merge_runs(rows: list[Measure], cols: list[Column]) -> dict[int, list[int]]:
-    """Per merged column, per row: index of its run's last row (a run's first row), -1 (a row
-    covered by the merge above), 0 (not merged)."""
-    out: dict[int, list[int]] = {}
-    n = len(rows)
-    for c, col in enumerate(cols):
-        key = _RUN_KEY.get(col.field)
-        if key is None:
-            continue
-        keys = [key(m) for m in rows]  # once per row, compared with the row above
-        filled = [bool(v) for v in map(operator.attrgetter(col.field), rows)]
-        joins = _JOINS.get(col.field)
-        may_join = [joins(m) for m in rows] if joins else [True] * n
-        span = [0] * n
-        i = 0
-        while i < n:
-            j = i
-            if filled[i]:
-                k = keys[i]
-                while j + 1 < n and may_join[j + 1] and keys[j + 1] == k:
-                    j += 1
-            if j > i:
-                span[i] = j
-                span[i + 1 : j + 1] = [-1] * (j - i)
-            i = j + 1
-        out[c] = span
-    return out
-
-
-# A row continues the merged cell above it when it has the same item (by key and by text, so
-# the one visible text is every row's text) — for 序号 only where the input had it merged or
-# split (_JOINS).
-_RUN_KEY: dict[str, Callable[[Measure], tuple[object, ...]]] = {
-    "aspect": lambda m: (m.aspect_key, m.aspect),
-    "problem": lambda m: (m.aspect_key, m.problem_key, m.aspect, m.problem),
-    "issue": lambda m: (m.issue_id, m.aspect, m.problem, m.issue),
-    "seq": lambda m: (m.aspect_key, m.problem_key, m.seq),
-}
-_JOINS: dict[str, Callable[[Measure], bool]] = {"seq": lambda m: "seq" in m.origins or m.part > 1}
 
 
 def _note(ws: Worksheet, r: int, c: int, found: list[Finding]) -> None:

@@ -68,6 +68,7 @@ def write_summary_sheet(
     if reported:
         w.line(reported)
     w.line(f"统计截止日期：{formats.cn_date(summary.as_of)}　　来源文件：{Path(summary.file).name}")
+    w.line(colours_line(summary.as_of))
     w.row += 1
     w.section("一、总体情况")
     for label, value in _key_figures(summary):
@@ -94,6 +95,15 @@ def write_summary_sheet(
     ws.set_paper(9)
     print_setup(ws, None, margins=(0.5, 0.5, 0.6, 0.6))
     ws.center_horizontally()
+
+
+def colours_line(as_of: date) -> str:
+    """Which day the 整改台账's colours are for: the figures' day, not the day it is opened."""
+    day = formats.cn_date(as_of)
+    return (
+        f"整改台账的颜色按{day}标注（逾期红色、{DUE_SOON_DAYS}天内到期黄色、已完成绿色），"
+        f"与本表数字一致，不随打开文件的日期变化。"
+    )
 
 
 class _Cursor:

@@ -1,11 +1,15 @@
 """The ledger table's frame, shared by the cleaned 整改台账 sheet and the blank template: its
 columns and widths, the title and header rows, and what lets people keep editing it in Excel —
-frozen header, filter, dropdowns (from the hidden 下拉选项 sheet), date checks, live colours
-(overdue red, due soon amber, 已完成 green) and the print setup.
+frozen header, filter, dropdowns (from the hidden 下拉选项 sheet), date checks, colours
+(overdue red, due soon amber, 已完成 green) and the print setup. The cleaned ledger colours at its
+figures' as-of date, so its colours agree with its 汇总 whenever it is opened; only the blank
+template, which has no figures, colours against TODAY().
 """
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -16,6 +20,7 @@ from ..model import (
     STANDARD_HEADERS,
     STATUSES,
     Ledger,
+    Measure,
     a1,
     col_letter,
 )
@@ -136,9 +141,16 @@ def write_lists_sheet(wb: Workbook) -> None:
 
 
 def finish_table(
-    ws: Worksheet, styles: Styles, cols: list[Column], header_row: int, last_row: int, wide: bool
+    ws: Worksheet,
+    styles: Styles,
+    cols: list[Column],
+    header_row: int,
+    last_row: int,
+    wide: bool,
+    as_of: date | None,
 ) -> None:
-    """Frozen header, filter, dropdowns, live colours, print setup; called after the rows."""
+    """Frozen header, filter, dropdowns, colours, print setup; called after the rows. ``as_of``
+    is the day the colours are for; None (the blank template only) colours against TODAY()."""
     ncols = len(cols)
     first = header_row + 1
     ws.freeze_panes(first, 0)
@@ -146,7 +158,7 @@ def finish_table(
     edit_last = min(max(last_row, first) + EDIT_ROWS, EXCEL_ROWS - 1)
     index = field_index(cols)
     _add_dropdowns(ws, index, first, edit_last)
-    _add_colours(ws, styles, index, ncols, first, edit_last)
+    _add_colours(ws, styles, index, ncols, first, edit_last, as_of)
     seq = index.get("seq")
     if seq is not None:  # 序号 like "1.1" is text on purpose
         ws.ignore_errors({"number_stored_as_text": f"{a1(first, seq)}:{a1(edit_last, seq)}"})
@@ -215,17 +227,25 @@ def _list_from(col: int, n: int, title: str, error: str) -> dict[str, object]:
 
 
 def _add_colours(
-    ws: Worksheet, styles: Styles, index: dict[str, int], ncols: int, first: int, last: int
+    ws: Worksheet,
+    styles: Styles,
+    index: dict[str, int],
+    ncols: int,
+    first: int,
+    last: int,
+    as_of: date | None,
 ) -> None:
-    """Overdue red, due within 14 days amber, 已完成 green: formulas, so they follow edits."""
+    """Overdue red, due within 14 days amber, 已完成 green: formulas, so they follow edits of
+    the status and deadline cells, against a fixed day so they agree with the figures."""
     if "status" not in index:
         return
     s = f"${col_letter(index['status'])}{first + 1}"
     if "deadline" in index:
         d = f"${col_letter(index['deadline'])}{first + 1}"
+        day = "TODAY()" if as_of is None else f"DATE({as_of.year},{as_of.month},{as_of.day})"
         every = (first, 0, last, ncols - 1)
-        _colour(ws, every, f'=AND(ISNUMBER({d}),{d}<TODAY(),{s}<>"{DONE}")', styles.overdue)
-        soon = f'=AND(ISNUMBER({d}),{d}>=TODAY(),{d}<=TODAY()+{DUE_SOON_DAYS},{s}<>"{DONE}")'
+        _colour(ws, every, f'=AND(ISNUMBER({d}),{d}<{day},{s}<>"{DONE}")', styles.overdue)
+        soon = f'=AND(ISNUMBER({d}),{d}>={day},{d}<={day}+{DUE_SOON_DAYS},{s}<>"{DONE}")'
         _colour(ws, every, soon, styles.due_soon)
     c = index["status"]
     _colour(ws, (first, c, last, c), f'={s}="{DONE}"', styles.done)
@@ -234,3 +254,44 @@ def _add_colours(
 def _colour(ws: Worksheet, cells: tuple[int, int, int, int], formula: str, fmt: Format) -> None:
     """A formula colour over ``cells`` (first row, first col, last row, last col)."""
     ws.conditional_format(*cells, {"type": "formula", "criteria": formula, "format": fmt})
+
+
+def merge_runs(rows: list[Measure], cols: list[Column]) -> dict[int, list[int]]:
+    """Per merged column, per row: index of its run's last row (a run's first row), -1 (a row
+    covered by the merge above), 0 (not merged)."""
+    out: dict[int, list[int]] = {}
+    n = len(rows)
+    for c, col in enumerate(cols):
+        key = _RUN_KEY.get(col.field)
+        if key is None:
+            continue
+        keys = [key(m) for m in rows]  # once per row, compared with the row above
+        filled = [bool(v) for v in map(operator.attrgetter(col.field), rows)]
+        joins = _JOINS.get(col.field)
+        may_join = [joins(m) for m in rows] if joins else [True] * n
+        span = [0] * n
+        i = 0
+        while i < n:
+            j = i
+            if filled[i]:
+                k = keys[i]
+                while j + 1 < n and may_join[j + 1] and keys[j + 1] == k:
+                    j += 1
+            if j > i:
+                span[i] = j
+                span[i + 1 : j + 1] = [-1] * (j - i)
+            i = j + 1
+        out[c] = span
+    return out
+
+
+# A row continues the merged cell above it when it has the same item (by key and by text, so
+# the one visible text is every row's text) — for 序号 only where the input had it merged or
+# split (_JOINS).
+_RUN_KEY: dict[str, Callable[[Measure], tuple[object, ...]]] = {
+    "aspect": lambda m: (m.aspect_key, m.aspect),
+    "problem": lambda m: (m.aspect_key, m.problem_key, m.aspect, m.problem),
+    "issue": lambda m: (m.issue_id, m.aspect, m.problem, m.issue),
+    "seq": lambda m: (m.aspect_key, m.problem_key, m.seq),
+}
+_JOINS: dict[str, Callable[[Measure], bool]] = {"seq": lambda m: "seq" in m.origins or m.part > 1}

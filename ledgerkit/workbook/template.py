@@ -6,28 +6,35 @@ It carries a fixed creation time, so regenerating it unchanged gives the same by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..model import Measure
 from ..support.atomic import atomic_path
+from ..text import fold
 from .styles import (
     INSTRUCTIONS_SHEET,
     LEDGER_SHEET,
+    MAX_ROW_HEIGHT,
     Styles,
+    cut,
     height,
     lines,
     print_setup,
 )
-from .table import finish_table, is_wide, ledger_columns, write_heading, write_lists_sheet
+from .table import Column, finish_table, is_wide, ledger_columns, merge_runs, write_heading, write_lists_sheet
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 TEMPLATE_ROWS = 50  # pre-formatted blank rows in the template
 TEMPLATE_DATE = datetime(2025, 1, 1)
 
 TEMPLATE_TITLE = "XX单位巡察反馈问题整改台账"
+BLANK_LINE = "填报单位：　　　　　　　　填报时间："
 INSTRUCTIONS: tuple[str, ...] = (
     "1. 每条整改措施填一行。同一个具体问题有几条措施，就填几行，每行都写上它所属的方面、问题和具体问题"
     "（也可以把相同内容的单元格上下合并）。",
@@ -55,8 +62,23 @@ EXAMPLE = (
 )
 
 
+# A listed issue of a new ledger: (方面, 问题, 具体问题, 问题描述), as the feedback gives them.
+ListedIssue = tuple[str, str, str, str]
+
+
 def write_blank_template(out_path: Path) -> Path:
     """The blank ledger offices fill in: standard header, dropdowns, date checks, 填报说明."""
+    return write_ledger_template(out_path)
+
+
+def write_ledger_template(
+    out_path: Path,
+    issues: Sequence[ListedIssue] = (),
+    title: str = TEMPLATE_TITLE,
+    line: str = BLANK_LINE,
+) -> Path:
+    """The template, blank or with the feedback's issues listed one per row (方面 and 问题 cells
+    merged over their issues, the measure and responsibility cells left for the office)."""
     import xlsxwriter
 
     out_path = Path(out_path)
@@ -66,23 +88,75 @@ def write_blank_template(out_path: Path) -> Path:
         # A fixed date keeps the committed template byte-identical when regenerated unchanged.
         wb.set_properties(
             {
-                "title": "巡察反馈问题整改台账（空白模板）",
+                "title": "巡察反馈问题整改台账（空白模板）" if not issues else title,
                 "comments": "由 ledgerkit 生成",
                 "created": TEMPLATE_DATE,
             }
         )
         styles = Styles(wb)
         ws = wb.add_worksheet(LEDGER_SHEET)
-        header_row = write_heading(ws, styles, cols, TEMPLATE_TITLE, "填报单位：　　　　　　　　填报时间：")
+        header_row = write_heading(ws, styles, cols, title, line)
         first = header_row + 1
-        for r in range(first, first + TEMPLATE_ROWS):
-            for c, col in enumerate(cols):
-                ws.write_blank(r, c, None, styles.cells[(col.align, False)])
-        finish_table(ws, styles, cols, header_row, first + TEMPLATE_ROWS - 1, wide=is_wide(cols))
+        if issues:
+            _write_issues(ws, styles, cols, first, issues)
+            last = first + len(issues) - 1
+        else:
+            for r in range(first, first + TEMPLATE_ROWS):
+                for c, col in enumerate(cols):
+                    ws.write_blank(r, c, None, styles.cells[(col.align, False)])
+            last = first + TEMPLATE_ROWS - 1
+        # A blank ledger has no figures to agree with: its colours follow the day it is opened.
+        finish_table(ws, styles, cols, header_row, last, wide=is_wide(cols), as_of=None)
         _write_instructions(wb, styles)
         write_lists_sheet(wb)
         wb.close()
     return out_path
+
+
+def _write_issues(
+    ws: Worksheet, styles: Styles, cols: list[Column], first: int, issues: Sequence[ListedIssue]
+) -> None:
+    """One row per issue; merged runs as the cleaned ledger merges them (table.merge_runs)."""
+    rows = [_listed(i, issue) for i, issue in enumerate(issues)]
+    runs = merge_runs(rows, cols)
+    heights = [
+        height(max([1, *(lines(getattr(m, col.field), col.width) for col in cols if col.field in _LISTED)]))
+        for m in rows
+    ]
+    for i, m in enumerate(rows):
+        r = first + i
+        for c, col in enumerate(cols):
+            fmt = styles.cells[(col.align, False)]
+            value = getattr(m, col.field) if col.field in _LISTED else ""
+            span = runs.get(c, [0] * len(rows))[i]
+            if span > 0:
+                ws.merge_range(r, c, first + span, c, cut(value), fmt)
+                need = height(lines(value, col.width))
+                have = sum(heights[i : span + 1])
+                if need > have:  # the merged text needs more than its rows: the last row grows
+                    heights[span] += need - have
+            elif span == 0:
+                ws.write_string(r, c, cut(value), fmt) if value else ws.write_blank(r, c, None, fmt)
+    for i, h in enumerate(heights):
+        ws.set_row(first + i, min(h, MAX_ROW_HEIGHT))
+
+
+_LISTED = ("aspect", "problem", "issue", "description")
+
+
+def _listed(i: int, issue: ListedIssue) -> Measure:
+    aspect, problem, title, description = issue
+    return Measure(
+        sheet=LEDGER_SHEET,
+        row=i,
+        aspect=aspect,
+        problem=problem,
+        issue=title,
+        description=description,
+        aspect_key=fold(aspect),
+        problem_key=fold(problem),
+        issue_key=fold(title),
+    )
 
 
 def _write_instructions(wb: Workbook, styles: Styles) -> None:

@@ -17,6 +17,9 @@ def summary_command(path: Path, as_of: date, as_json: bool, config: Path | None)
         print_json(result.summary.as_dict())
     else:
         print_summary(result.summary)
+        for f in result.findings:  # a new ledger: what the office fills next, said once
+            if f.code == "measures-pending":
+                print(f"{f.message}{f.hint}")
         if result.errors:
             print(
                 f"注意：台账有 {len(result.errors)} 个错误，统计数字可能不准确。请运行 ledgerkit check 查看。"

@@ -1,0 +1,691 @@
+"""``ledgerkit init FOLDER --from FEEDBACK``: the office's first ledger from the inspection group's
+feedback. Real .docx files written with python-docx in each form, real text files in UTF-8 and
+GBK, refused formats made by LibreOffice, and a round trip: a hierarchy → a feedback document →
+``init --from`` → the ledger read back gives the same hierarchy (Hypothesis)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledgerkit.config import CONFIG_NAME, check_config
+from ledgerkit.errors import LedgerkitError
+from ledgerkit.feedback.facts import find_facts
+from ledgerkit.feedback.parse import parse_feedback
+from ledgerkit.feedback.read import read_feedback
+from ledgerkit.pipeline import run
+from ledgerkit.workbook import LEDGER_SHEET, STANDARD_HEADERS
+from ledgerkit.workflow.init import LEDGER_NAME, init_from_feedback, live_config
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+AS_OF = date(2024, 12, 31)
+OPENING = (
+    "根据市委统一部署，市委第三巡察组于2024年7月30日至9月14日对中共开封市机关事务中心党组进行了常规巡察。"
+    "现将巡察发现的问题反馈如下："
+)
+
+Para = tuple[str, str]  # (text, style)
+
+
+def write_docx(path: Path, paragraphs: list[Para | list[list[str]]], merges=()) -> Path:
+    """A .docx of paragraphs (text, style) and tables (rows of cells); ``merges``: for the (only)
+    table, (first row, col, last row, last col) cells merged as Word merges them."""
+    d = docx.Document()
+    for block in paragraphs:
+        if isinstance(block, tuple):
+            d.add_paragraph(block[0], style=block[1] or None)
+            continue
+        table = d.add_table(rows=len(block), cols=len(block[0]))
+        for r, row in enumerate(block):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        for r0, c0, r1, c1 in merges:
+            keep = table.cell(r0, c0).text
+            merged = table.cell(r0, c0).merge(table.cell(r1, c1))
+            merged.text = keep  # Word keeps the first cell's text; python-docx joins them
+    d.save(str(path))
+    return path
+
+
+def rows_of(path: Path) -> list[tuple[str, str, str, str]]:
+    return list(parse_feedback(read_feedback(path)).rows())
+
+
+def ledgerkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ledgerkit", *args], capture_output=True, text=True, timeout=180, cwd=cwd
+    )
+
+
+def read_back(folder: Path) -> dict:
+    """The ledger's figures as ``summary --json`` gives them, and its issues in order."""
+    result = run(folder / LEDGER_NAME, AS_OF, None)
+    items = [(it.aspect, it.problem, it.title) for it in result.summary.items]
+    return {
+        **result.summary.as_dict(),
+        "items": items,
+        "findings": [(f.code, f.cell) for f in result.findings],
+    }
+
+
+# ---- the forms feedback comes in -------------------------------------------------------------
+
+FORM_A: list[Para] = [
+    ("中共开封市委第三巡察组关于巡察开封市机关事务中心党组的反馈意见", "Title"),
+    (OPENING, ""),
+    ("一、学习贯彻习近平新时代中国特色社会主义思想方面", "Heading 1"),
+    ("（一）理论学习不够深入", "Heading 2"),
+    ("1. 理论学习中心组学习流于形式。", ""),
+    ("2024年中心组仅集中学习2次，未开展研讨。", ""),
+    ("2. 青年理论学习小组活动不经常。具体表现：全年只开展1次活动。", ""),
+    ("（二）意识形态工作责任制落实不到位", "Heading 2"),
+    ("具体表现：未按要求每半年专题研究意识形态工作。", ""),
+    ("二、落实全面从严治党方面", "Heading 1"),
+    ("（一）监督执纪偏松偏软", "Heading 2"),
+    ("1. 谈话提醒不经常。", ""),
+    ("①对苗头性问题谈话提醒2次；②未建立谈话台账。", ""),
+    ("联系人：王某某，电话：0371-1234567", ""),
+    ("中共开封市委第三巡察组", ""),
+    ("2024年9月30日", ""),
+]
+ROWS_A = [
+    ("学习贯彻习近平新时代中国特色社会主义思想方面", "理论学习不够深入", "理论学习中心组学习流于形式。",
+     "2024年中心组仅集中学习2次，未开展研讨。"),
+    ("学习贯彻习近平新时代中国特色社会主义思想方面", "理论学习不够深入", "青年理论学习小组活动不经常。",
+     "全年只开展1次活动。"),
+    ("学习贯彻习近平新时代中国特色社会主义思想方面", "意识形态工作责任制落实不到位",
+     "意识形态工作责任制落实不到位", "未按要求每半年专题研究意识形态工作。"),
+    ("落实全面从严治党方面", "监督执纪偏松偏软", "谈话提醒不经常。", "①对苗头性问题谈话提醒2次；②未建立谈话台账。"),
+]  # fmt: skip
+
+
+def test_numbered_paragraphs_with_heading_styles(tmp_path):
+    assert rows_of(write_docx(tmp_path / "a.docx", FORM_A)) == ROWS_A
+
+
+def test_the_same_without_heading_styles(tmp_path):
+    plain = [(text, "") for text, _style in FORM_A]
+    assert rows_of(write_docx(tmp_path / "a.docx", plain)) == ROWS_A
+
+
+def test_headings_without_typed_numbers(tmp_path):
+    """Word's own numbering on heading styles: the levels come from the styles."""
+    paragraphs = [
+        (OPENING, ""),
+        ("政治建设方面", "Heading 1"),
+        ("理论学习不够深入", "Heading 2"),
+        ("学习流于形式", "Heading 3"),
+        ("全年仅学习2次。", ""),
+        ("研讨不深入", "Heading 3"),
+        ("作风建设方面", "Heading 1"),
+        ("形式主义问题仍然存在", "Heading 2"),
+        ("文山会海问题突出。", ""),
+    ]
+    assert rows_of(write_docx(tmp_path / "h.docx", paragraphs)) == [
+        ("政治建设方面", "理论学习不够深入", "学习流于形式", "全年仅学习2次。"),
+        ("政治建设方面", "理论学习不够深入", "研讨不深入", ""),
+        ("作风建设方面", "形式主义问题仍然存在", "形式主义问题仍然存在", "文山会海问题突出。"),
+    ]
+
+
+def _numbered(paragraph, num_id: int, level: int) -> None:
+    """Word's automatic numbering on the paragraph itself (w:numPr), as Word writes it."""
+    num = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num.get_or_add_ilvl().val = level
+    num.get_or_add_numId().val = num_id
+
+
+def test_word_automatic_numbering_gives_the_levels(tmp_path):
+    """Numbers Word draws itself are not in the text: list styles and w:numPr levels give the
+    levels; a bulleted paragraph is a point of a description."""
+    d = docx.Document()
+    d.add_paragraph(OPENING)
+    d.add_paragraph("政治建设方面", style="List Number")
+    d.add_paragraph("理论学习不够深入", style="List Number 2")
+    d.add_paragraph("中心组学习少", style="List Number 3")
+    d.add_paragraph("全年仅学习2次", style="List Bullet")
+    d.add_paragraph("研讨不深入", style="List Number 3")
+    d.save(str(tmp_path / "styles.docx"))
+    assert rows_of(tmp_path / "styles.docx") == [
+        ("政治建设方面", "理论学习不够深入", "中心组学习少", "全年仅学习2次"),
+        ("政治建设方面", "理论学习不够深入", "研讨不深入", ""),
+    ]
+    d = docx.Document()
+    number = d.styles["List Number"].element.pPr.numPr.numId.val  # a decimal list of the template
+    for text, level in [
+        ("政治建设方面", 0),
+        ("理论学习不够深入", 1),
+        ("中心组学习少", 2),
+        ("作风建设方面", 0),
+    ]:
+        _numbered(d.add_paragraph(text), number, level)
+    d.save(str(tmp_path / "numpr.docx"))
+    assert rows_of(tmp_path / "numpr.docx") == [
+        ("政治建设方面", "理论学习不够深入", "中心组学习少", ""),
+        ("作风建设方面", "作风建设方面", "作风建设方面", ""),
+    ]
+
+
+def test_half_width_order_and_a_part_above(tmp_path):
+    """(一) / 1. / (1) under 一、 parts: the part without issues (意见建议) is left out."""
+    paragraphs = [
+        (OPENING, ""),
+        ("一、总体评价", ""),
+        ("巡察组认为，该单位总体工作有成效。", ""),
+        ("二、巡察发现的主要问题", ""),
+        ("(一)党的领导方面", ""),
+        ("1.民主集中制执行不到位", ""),
+        ("(1)“三重一大”事项未集体研究", ""),
+        ("2024年3项大额支出未经党组会研究。", ""),
+        ("(2)议事规则未及时修订", ""),
+        ("2.政治生态有待改善", ""),
+        ("(二)党的建设方面", ""),
+        ("1.基层党组织建设薄弱", ""),
+        ("(1)支部换届不及时", ""),
+        ("三、意见建议", ""),
+        ("(一)加强理论武装", ""),
+        ("(二)严格执行制度", ""),
+    ]
+    assert rows_of(write_docx(tmp_path / "b.docx", paragraphs)) == [
+        (
+            "党的领导方面",
+            "民主集中制执行不到位",
+            "“三重一大”事项未集体研究",
+            "2024年3项大额支出未经党组会研究。",
+        ),
+        ("党的领导方面", "民主集中制执行不到位", "议事规则未及时修订", ""),
+        ("党的领导方面", "政治生态有待改善", "政治生态有待改善", ""),
+        ("党的建设方面", "基层党组织建设薄弱", "支部换届不及时", ""),
+    ]
+
+
+def test_three_levels_half_width(tmp_path):
+    paragraphs = [("(一)政治建设方面", ""), ("1.学习不深入", ""), ("(1)中心组学习少", ""), ("(2)研讨少", "")]
+    doc = parse_feedback(read_feedback(write_docx(tmp_path / "c.docx", paragraphs)))
+    assert doc.counts == (1, 1, 2)
+
+
+def test_flat_list_of_issues(tmp_path):
+    """1、 alone: issues, each its own problem, no aspect."""
+    paragraphs = [(OPENING, ""), ("1、会议纪要不规范", ""), ("记录不全。", ""), ("2、公务用车管理不严", "")]
+    h = parse_feedback(read_feedback(write_docx(tmp_path / "f.docx", paragraphs)))
+    assert list(h.rows()) == [("", "", "会议纪要不规范", "记录不全。"), ("", "", "公务用车管理不严", "")]
+    assert h.counts == (0, 2, 2)
+
+
+TABLE = [
+    ["序号", "问题类别", "问题", "具体表现", "问题描述"],
+    ["1", "政治建设方面", "理论学习不够深入", "中心组学习流于形式", "全年仅学习2次"],
+    ["2", "", "", "青年理论学习小组活动少", ""],
+    ["3", "", "意识形态责任制落实不到位", "", "未专题研究"],
+    ["4", "作风建设方面", "形式主义仍然存在", "文山会海", "会议多"],
+]
+
+
+def test_problem_list_table_with_merged_cells(tmp_path):
+    """问题类别 merged down three rows, 问题 down two: each row takes its merge's text."""
+    path = write_docx(
+        tmp_path / "t.docx",
+        [("附件", ""), ("问题清单", ""), TABLE],
+        merges=[(1, 1, 3, 1), (1, 2, 2, 2)],
+    )
+    assert rows_of(path) == [
+        ("政治建设方面", "理论学习不够深入", "中心组学习流于形式", "全年仅学习2次"),
+        ("政治建设方面", "理论学习不够深入", "青年理论学习小组活动少", ""),
+        ("政治建设方面", "意识形态责任制落实不到位", "意识形态责任制落实不到位", "未专题研究"),
+        ("作风建设方面", "形式主义仍然存在", "文山会海", "会议多"),
+    ]
+
+
+def test_table_with_section_rows_across(tmp_path):
+    table = [
+        ["序号", "问题", "具体表现"],
+        ["一、政治建设方面", "一、政治建设方面", "一、政治建设方面"],
+        ["1", "学习不够", "中心组学习少"],
+        ["二、作风建设方面", "二、作风建设方面", "二、作风建设方面"],
+        ["2", "会议过多", ""],
+    ]
+    path = write_docx(tmp_path / "s.docx", [table], merges=[(1, 0, 1, 2), (3, 0, 3, 2)])
+    assert rows_of(path) == [
+        ("政治建设方面", "学习不够", "中心组学习少", ""),
+        ("作风建设方面", "会议过多", "会议过多", ""),
+    ]
+
+
+TEXT = "\n".join(
+    [
+        OPENING,
+        "一、政治建设方面",
+        "（一）理论学习不够深入",
+        "1.中心组学习流于形式。",
+        "全年仅学习2次。",
+        "2.青年理论学习小组活动少。",
+        "（二）意识形态责任制落实不到位",
+        "",
+        "二、作风建设方面",
+        "（一）形式主义仍然存在",
+        "1.文山会海。具体表现：会议多，文件多。",
+    ]
+)
+TEXT_ROWS = [
+    ("政治建设方面", "理论学习不够深入", "中心组学习流于形式。", "全年仅学习2次。"),
+    ("政治建设方面", "理论学习不够深入", "青年理论学习小组活动少。", ""),
+    ("政治建设方面", "意识形态责任制落实不到位", "意识形态责任制落实不到位", ""),
+    ("作风建设方面", "形式主义仍然存在", "文山会海。", "会议多，文件多。"),
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
+def test_text_files_in_each_encoding(tmp_path, encoding):
+    path = tmp_path / "反馈意见.txt"
+    path.write_bytes(TEXT.replace("\n", "\r\n").encode(encoding))
+    assert rows_of(path) == TEXT_ROWS
+    assert find_facts(read_feedback(path).paragraphs[0].text.split("\n")).group == "市委第三巡察组"
+
+
+def test_content_decides_not_the_name(tmp_path):
+    """A .docx saved with a .txt name is read as a Word document; text named .doc as text."""
+    docx_as_txt = write_docx(tmp_path / "x.txt", FORM_A)
+    assert rows_of(docx_as_txt) == ROWS_A
+    text_as_doc = tmp_path / "y.doc"
+    text_as_doc.write_bytes(TEXT.encode("gbk"))
+    assert rows_of(text_as_doc) == TEXT_ROWS
+
+
+def _soffice() -> str:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: cannot make .doc and .pdf files")
+    return soffice
+
+
+def _convert(tmp_path: Path, src: Path, fmt: str) -> Path:
+    subprocess.run(
+        [_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+         "--convert-to", fmt, "--outdir", str(tmp_path / fmt), str(src)],
+        check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+    return tmp_path / fmt / f"{src.stem}.{fmt}"
+
+
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory) -> dict[str, Path]:
+    """Real .doc and .pdf files (LibreOffice saves them), a .wps (an OLE file), an xlsx, a web page."""
+    tmp = tmp_path_factory.mktemp("refused")
+    src = write_docx(tmp / "反馈意见.docx", FORM_A)
+    doc = _convert(tmp, src, "doc")
+    wps = tmp / "反馈意见.wps"
+    wps.write_bytes(doc.read_bytes())
+    book = tmp / "反馈意见.xlsx"
+    openpyxl.Workbook().save(book)
+    page = tmp / "反馈意见.txt"
+    page.write_text("<html><body>一、政治建设方面</body></html>", encoding="utf-8")
+    return {"doc": doc, "pdf": _convert(tmp, src, "pdf"), "wps": wps, "xlsx": book, "html": page}
+
+
+@pytest.mark.parametrize("kind", ["doc", "pdf", "wps", "xlsx", "html"])
+def test_other_formats_are_refused_with_one_sentence(refused, kind, tmp_path):
+    proc = ledgerkit("init", str(tmp_path / "d"), "--from", str(refused[kind]))
+    assert proc.returncode == 2, proc.stderr
+    message = proc.stderr.strip()
+    assert "\n" not in message and "Traceback" not in message
+    assert refused[kind].name in message and "另存为" in message and ".docx" in message and ".txt" in message
+    assert not (tmp_path / "d").exists()  # nothing written
+
+
+def test_a_doc_renamed_docx_is_refused_by_its_bytes(refused, tmp_path):
+    fake = tmp_path / "反馈意见.docx"
+    fake.write_bytes(refused["doc"].read_bytes())
+    with pytest.raises(LedgerkitError, match="旧版 Word"):
+        read_feedback(fake)
+
+
+def _with_document_xml(src: Path, dst: Path, xml: bytes) -> Path:
+    """A copy of a .docx whose word/document.xml is ``xml``."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, xml if info.filename == "word/document.xml" else zin.read(info))
+    return dst
+
+
+BOMB = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<!DOCTYPE w:document [
+ <!ENTITY a "1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+ <!ENTITY x SYSTEM "file:///etc/passwd">
+]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+<w:p><w:r><w:t>&f;</w:t></w:r></w:p><w:p><w:r><w:t>&x;</w:t></w:r></w:p>
+<w:p><w:r><w:t>1.会议记录不全</w:t></w:r></w:p></w:body></w:document>""".encode()
+
+
+def test_entity_bomb_and_external_entity_are_never_expanded(tmp_path):
+    """The feedback comes from outside: a billion-laughs DTD and an external entity in
+    word/document.xml are read as nothing, quickly, and /etc/passwd is never read in."""
+    import time
+
+    path = _with_document_xml(write_docx(tmp_path / "a.docx", FORM_A), tmp_path / "bomb.docx", BOMB)
+    start = time.monotonic()
+    try:
+        doc = read_feedback(path)
+    except LedgerkitError as exc:  # refused with a sentence is as good
+        assert "bomb.docx" in exc.message
+    else:
+        text = "".join(p.text for p in doc.paragraphs)
+        assert len(text) < 100 and "root:" not in text
+        assert rows_of(path) == [("", "", "会议记录不全", "")]
+    assert time.monotonic() - start < 10
+
+
+def test_a_zip_bomb_is_refused(tmp_path, monkeypatch):
+    from ledgerkit.feedback import read as read_module
+
+    monkeypatch.setattr(read_module, "MAX_UNPACKED", 1000)  # the real limit is 256 MB
+    with pytest.raises(LedgerkitError, match="解压后过大"):
+        read_feedback(write_docx(tmp_path / "a.docx", FORM_A))
+
+
+def test_no_items_found_is_a_sentence(tmp_path):
+    path = tmp_path / "n.txt"
+    path.write_text("这是一份会议通知。\n请准时参加。", encoding="utf-8")
+    proc = ledgerkit("init", str(tmp_path / "d"), "--from", str(path))
+    assert proc.returncode == 2 and "没有找到反馈的问题" in proc.stderr
+    assert not (tmp_path / "d" / LEDGER_NAME).exists()
+
+
+# ---- the opening's facts --------------------------------------------------------------------
+
+
+def test_facts_of_the_opening_sentence():
+    facts = find_facts(["关于巡察的反馈意见", OPENING])
+    assert (facts.unit, facts.issuer, facts.committee, facts.group, facts.kind) == (
+        "开封市机关事务中心",
+        "中共开封市机关事务中心党组",
+        "市委",
+        "市委第三巡察组",
+        "常规巡察",
+    )
+    assert (facts.start, facts.end) == (date(2024, 7, 30), date(2024, 9, 14))
+
+
+def test_facts_not_said_are_not_guessed():
+    facts = find_facts(["根据县委部署，县委第二巡察组于2023年12月1日至1月15日对县财政局进行了巡察。"])
+    assert (facts.unit, facts.issuer, facts.kind, facts.committee) == ("县财政局", "", "", "县委")
+    assert facts.end == date(2024, 1, 15)  # the end without a year is after the start
+    assert find_facts(["一、政治建设方面"]).config() == {"unit": {}, "inspection": {}}
+
+
+def test_live_config_enables_found_keys_only():
+    template = Path(__file__).resolve().parent.parent / "templates" / CONFIG_NAME
+    text = live_config(template.read_text(encoding="utf-8"), find_facts([OPENING]).config())
+    data = check_config(tomllib.loads(text))
+    assert data["unit"] == {"name": "开封市机关事务中心", "issuer": "中共开封市机关事务中心党组"}
+    assert data["inspection"] == {
+        "committee": "市委",
+        "group": "市委第三巡察组",
+        "kind": "常规巡察",
+        "start": date(2024, 7, 30),
+        "end": date(2024, 9, 14),
+    }
+    assert "# feedback = 2024-08-15" in text and "# round = " in text  # the rest stays commented
+    assert 'name = "开封市机关事务中心"' in text and "# 单位名称" in text  # its comment kept
+
+
+# ---- the command ----------------------------------------------------------------------------
+
+
+def test_init_from_writes_the_ledger_config_and_inbox(tmp_path):
+    feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
+    before = (feedback.read_bytes(), os.stat(feedback).st_mtime_ns)
+    folder = tmp_path / "整改"
+    proc = ledgerkit("init", str(folder), "--from", str(feedback))
+    assert proc.returncode == 0, proc.stderr
+    assert "找到 2 个方面、3 个问题、4 个具体问题" in proc.stdout
+    assert "整改措施、责任领导、责任科室、责任人和整改时限" in proc.stdout
+    assert (feedback.read_bytes(), os.stat(feedback).st_mtime_ns) == before  # the feedback untouched
+    assert (folder / "inbox").is_dir() and not (folder / "台账模板.xlsx").exists()
+    ws = openpyxl.load_workbook(folder / LEDGER_NAME)[LEDGER_SHEET]
+    assert [c.value for c in ws[3]] == list(STANDARD_HEADERS.values())  # the template's header
+    assert ws["A1"].value == "开封市机关事务中心巡察反馈问题整改台账"
+    assert [[ws.cell(r, c).value for c in (2, 3, 4, 5)] for r in range(4, 8)] == [
+        [a or None, p or None, i, d or None] for a, p, i, d in _covered(ROWS_A)
+    ]
+    assert {str(m) for m in ws.merged_cells.ranges} >= {"B4:B6", "C4:C5"}
+    for r in range(4, 8):  # the measure and responsibility cells are the office's to fill
+        assert all(ws.cell(r, c).value is None for c in range(6, 17))
+    config = tomllib.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
+    assert config["unit"]["name"] == "开封市机关事务中心" and config["inspection"]["end"] == date(2024, 9, 14)
+
+
+def _covered(rows):
+    """Rows as a merged sheet holds them: a merge's value in its first cell only."""
+    out, above = [], ("", "")
+    for a, p, i, d in rows:
+        out.append((a if a != above[0] else "", p if (a, p) != above else "", i, d))
+        above = (a, p)
+    return out
+
+
+def test_the_new_ledger_reads_back_with_its_hierarchy(tmp_path):
+    feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
+    init_from_feedback(tmp_path / "d", feedback)
+    back = read_back(tmp_path / "d")
+    assert (back["aspects"], back["problems"], back["issues"], back["measures"]) == (2, 3, 4, 0)
+    assert back["items"] == [(a, p, i) for a, p, i, _d in ROWS_A]
+    # what the office fills next is said once, not once per issue
+    assert back["findings"] == [("measures-pending", "F4")]
+
+
+def test_json_gives_the_same(tmp_path):
+    feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
+    proc = ledgerkit("init", str(tmp_path / "d"), "--from", str(feedback), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert (data["aspects"], data["problems"], data["issues"]) == (2, 3, 4)
+    assert data["ledger"] == str(tmp_path / "d" / LEDGER_NAME)
+    assert data["config"]["inspection"]["start"] == "2024-07-30"
+    assert data["written"] == [LEDGER_NAME, CONFIG_NAME, "inbox/"] and data["next_steps"]
+    summary = json.loads(ledgerkit("summary", data["ledger"], "--json", "--as-of", "2024-12-31").stdout)
+    assert (summary["aspects"], summary["problems"], summary["issues"]) == (2, 3, 4)
+
+
+def test_an_existing_ledger_is_never_overwritten(tmp_path):
+    feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / LEDGER_NAME).write_bytes(b"filled in by the office")
+    proc = ledgerkit("init", str(folder), "--from", str(feedback))
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "已存在" in proc.stderr
+    assert (folder / LEDGER_NAME).read_bytes() == b"filled in by the office"
+    assert sorted(p.name for p in folder.iterdir()) == [LEDGER_NAME]  # nothing else written
+
+
+def test_an_existing_config_is_kept(tmp_path):
+    feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
+    (tmp_path / CONFIG_NAME).write_text('[unit]\nname = "本单位"\n', encoding="utf-8")
+    result = init_from_feedback(tmp_path, feedback)
+    assert (tmp_path / CONFIG_NAME).read_text(encoding="utf-8") == '[unit]\nname = "本单位"\n'
+    assert result.kept == [CONFIG_NAME] and "未改动" in result.next_steps()[1]
+
+
+def test_summary_says_once_what_to_fill(tmp_path):
+    init_from_feedback(tmp_path / "d", write_docx(tmp_path / "反馈意见.docx", FORM_A))
+    proc = ledgerkit("summary", str(tmp_path / "d" / LEDGER_NAME), "--as-of", "2024-12-31")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("都还没有填写整改措施") == 1 and "整改时限" in proc.stdout
+
+
+def test_any_ledger_of_issues_without_measures_counts_its_hierarchy(tmp_path):
+    """The general rule, on a ledger typed by hand: section rows set the aspect, the 问题 column is
+    merged, no row has a measure yet. Before: aspects 0 and problems = issues."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "问题", "具体问题", "整改措施", "责任科室", "责任人", "整改时限", "完成情况"])
+    ws.append(["一、政治建设方面"])
+    ws.merge_cells("A2:H2")
+    ws.append(["1", "理论学习不够深入", "中心组学习流于形式"])
+    ws.append(["2", None, "研讨不深入"])
+    ws.merge_cells("B3:B4")
+    ws.append(["二、作风建设方面"])
+    ws.merge_cells("A5:H5")
+    ws.append(["3", "会议过多", "文山会海"])
+    wb.save(tmp_path / LEDGER_NAME)
+    back = read_back(tmp_path)
+    assert (back["aspects"], back["problems"], back["issues"], back["measures"]) == (2, 2, 3, 0)
+    assert back["findings"] == [("measures-pending", "D3")]
+
+
+def test_libreoffice_renders_the_first_page(tmp_path):
+    """The first page as LibreOffice prints it: title, header, every issue, each merged title once."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler) is not installed")
+    feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
+    init_from_feedback(tmp_path / "d", feedback)
+    pdf = _convert(tmp_path, tmp_path / "d" / LEDGER_NAME, "pdf")
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = "".join(text.split())
+    assert "开封市机关事务中心巡察反馈问题整改台账" in flat and "整改措施" in flat
+    for _aspect, _problem, issue, _description in ROWS_A:  # a cell's first line is contiguous text
+        assert issue[:8] in flat
+    assert flat.count("理论学习不够深入") == 1  # merged over its two issues, printed once
+
+
+# ---- the round trip (Hypothesis) ------------------------------------------------------------
+
+_CN = "一二三四五六七八九十"
+_CHARS = "学习教育监督管理落实责任整改党建工作作风纪律廉政风险防控基层组织制度执行规范程序会议经费"
+_ENDS = "甲乙丙丁戊己庚辛壬癸"
+_title = st.text(alphabet=_CHARS, min_size=3, max_size=14)
+
+
+@st.composite
+def hierarchies(draw):
+    """Aspects (each a 方面) → problems → 0–3 issues (0: the problem is its own issue)."""
+    shape = draw(st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=3), min_size=1, max_size=3))
+    n = len(shape) + sum(len(a) for a in shape) + sum(sum(a) for a in shape)
+    # a distinct two-character ending from characters the titles never use: every title unique
+    titles = iter(
+        t + _ENDS[k // 10] + _ENDS[k % 10]
+        for k, t in enumerate(draw(st.lists(_title, min_size=n, max_size=n)))
+    )
+    described = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    out = []
+    for problems in shape:
+        aspect = next(titles) + "方面"
+        out.append((aspect, [(next(titles), [next(titles) for _ in range(k)]) for k in problems]))
+    return out, described
+
+
+SCHEMES = [("{cn}、", "（{cn}）", "{n}."), ("({cn})", "{n}.", "({n})"), ("{cn}、", "（{cn}）", "{n}、")]
+
+
+def feedback_paragraphs(tree, described, scheme, headings: bool, inline: bool) -> list[Para]:
+    marks = SCHEMES[scheme]
+    flags = iter(described)
+    out: list[Para] = [(OPENING, "")]
+
+    def item(level: int, k: int, title: str) -> None:
+        number = marks[level].format(cn=_CN[k], n=k + 1)
+        style = f"Heading {level + 1}" if headings else ""
+        if next(flags) and level > 0:
+            if inline:
+                out.append((f"{number}{title}。具体表现：{title}的情况。", style))
+            else:
+                out.append((f"{number}{title}", style))
+                out.append((f"{title}的情况。", ""))
+        else:
+            out.append((f"{number}{title}", style))
+
+    for a, (aspect, problems) in enumerate(tree):
+        item(0, a, aspect)
+        for p, (problem, issues) in enumerate(problems):
+            item(1, p, problem)
+            for i, issue in enumerate(issues):
+                item(2, i, issue)
+    return out
+
+
+def feedback_table(tree, described) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """The 问题清单 table of a hierarchy: 问题类别 and 问题 merged down their rows, 具体表现 left
+    blank where a problem is its own issue."""
+    flags = iter(described)
+    rows = [["序号", "问题类别", "问题", "具体表现", "问题描述"]]
+    merges = []
+    for aspect, problems in tree:
+        top = len(rows)
+        for problem, issues in problems:
+            first = len(rows)
+            for issue in issues or [""]:
+                own = issue or problem
+                rows.append([str(len(rows)), aspect, problem, issue, f"{own}的情况" if next(flags) else ""])
+            if len(rows) - 1 > first:
+                merges.append((first, 2, len(rows) - 1, 2))
+        if len(rows) - 1 > top:
+            merges.append((top, 1, len(rows) - 1, 1))
+    return rows, merges
+
+
+def write_form(path: Path, tree, described, form: str, scheme: int, headings: bool, inline: bool) -> Path:
+    if form == "table":
+        table, merges = feedback_table(tree, described)
+        return write_docx(path.with_suffix(".docx"), [(OPENING, ""), table], merges)
+    paragraphs = feedback_paragraphs(tree, described, scheme, headings, inline)
+    if form == "docx":
+        return write_docx(path.with_suffix(".docx"), paragraphs)
+    text = path.with_suffix(".txt")
+    text.write_bytes("\r\n".join(t for t, _style in paragraphs).encode(form))  # form: the encoding
+    return text
+
+
+def expected(tree) -> list[tuple[str, str]]:
+    """(aspect, issue) per issue: a problem with no issue is its own."""
+    return [(a, i) for a, problems in tree for p, issues in problems for i in (issues or [p])]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=hierarchies(),
+    form=st.sampled_from(["docx", "table", "utf-8", "gbk"]),
+    scheme=st.integers(0, len(SCHEMES) - 1),
+    headings=st.booleans(),
+    inline=st.booleans(),
+)
+def test_round_trip_hierarchy_feedback_ledger(tmp_path_factory, data, form, scheme, headings, inline):
+    tree, described = data
+    tmp = tmp_path_factory.mktemp("rt")
+    feedback = write_form(tmp / "反馈意见", tree, described, form, scheme, headings, inline)
+    result = init_from_feedback(tmp / "d", feedback)
+    back = read_back(tmp / "d")
+    want = expected(tree)
+    problems = sum(len(ps) for _a, ps in tree)
+    assert (back["aspects"], back["problems"], back["issues"]) == (len(tree), problems, len(want))
+    assert result.hierarchy.counts == (len(tree), problems, len(want))
+    assert result.hierarchy.form == ("table" if form == "table" else "paragraphs")
+    assert [(a, i.rstrip("。")) for a, _p, i in back["items"]] == want
