@@ -29,6 +29,10 @@ class MailError(LedgerkitError):
     """The mail server refused the connection or the login (exit 2)."""
 
 
+class MailSettingsError(ConfigError, MailError):
+    """[mail] in ledgerkit.toml has a value no server takes: found when the config is loaded (exit 2)."""
+
+
 class OutputError(LedgerkitError):
     """An output folder or file cannot be written: the ledger is fine, the place is not (exit 2)."""
 

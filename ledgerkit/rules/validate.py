@@ -251,7 +251,7 @@ def progress_future_date(ledger: Ledger, as_of: date) -> Iterable[Finding]:
     for m in ledger.measures:
         if not m.progress or not _HAS_YEAR.search(m.progress):
             continue
-        later = [d.text for d in dates_named(m.progress) if not d.planned and d.first_day > day]
+        later = [d.text for d in dates_named(m.progress, after=day) if not d.planned]
         if not later:
             continue
         f = finding(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..config import which_unit
 from ..figures import Summary
 from ..model import STANDARD_HEADERS, Finding, Ledger, Measure, col_letter
 from ..rules.validate import EXCEL_CELL_LIMIT
@@ -87,7 +88,7 @@ class LedgerSheet:
     def plan(cls, ledger: Ledger, summary: Summary | None, streamed: bool = False) -> LedgerSheet:
         rows = ledger_rows(ledger)
         cols = ledger_columns(ledger)
-        unit = ledger.unit or (summary.unit if summary else "")
+        unit = which_unit(ledger.unit, summary.unit if summary else "", "ledger")
         return cls(
             ledger=ledger,
             rows=rows,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import formats
+from ..config import which_unit
 from ..figures import (
     DUE_SOON_DAYS,
     DueItem,
@@ -64,7 +65,7 @@ def write_summary_sheet(
     w.row = 1
     if ledger.title:
         w.line(f"台账：{ledger.title}")
-    reported = reported_line(ledger.unit or summary.unit, ledger.reported_on)
+    reported = reported_line(which_unit(ledger.unit, summary.unit, "ledger"), ledger.reported_on)
     if reported:
         w.line(reported)
     w.line(f"统计截止日期：{formats.cn_date(summary.as_of)}　　来源文件：{Path(summary.file).name}")

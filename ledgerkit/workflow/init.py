@@ -101,11 +101,6 @@ class FeedbackInit:
     def config_written(self) -> bool:
         return CONFIG_NAME in self.written
 
-    @property
-    def found_keys(self) -> list[str]:
-        values = self.facts.config()
-        return [f"[{s}] {k}" for s, k in FACT_KEYS if k in values.get(s, {})]
-
     def found_facts(self) -> list[tuple[str, str]]:
         """(label, value as the notice writes it) of each fact found, in FACT_KEYS order."""
         from ..formats import cn_date
@@ -182,6 +177,9 @@ def init_from_feedback(folder: Path, feedback: Path) -> FeedbackInit:
         raise LedgerkitError(
             f"“{ledger}”已存在，没有覆盖，也没有写入其他文件。如要重新生成，请先把它改名或移到别处。"
         )
+    inbox = folder / INBOX_NAME
+    if inbox.exists() and not inbox.is_dir():  # said before anything is written
+        raise LedgerkitError(f"“{inbox}”已存在但不是文件夹，无法创建收件文件夹。请改名或移走该文件后重试。")
     doc = read_feedback(feedback)
     hierarchy = parse_feedback(doc)
     if not hierarchy.counts[2]:
@@ -206,10 +204,9 @@ def init_from_feedback(folder: Path, feedback: Path) -> FeedbackInit:
     else:
         _write_config(config, facts.config())
         result.written.append(CONFIG_NAME)
-    inbox = folder / INBOX_NAME
     if inbox.is_dir():
         result.kept.append(f"{INBOX_NAME}/")
-    elif not inbox.exists():
+    else:
         _make_folder(inbox)
         result.written.append(f"{INBOX_NAME}/")
     return result

@@ -84,15 +84,13 @@ def say_changes(
     log: logging.Logger, history: History, name: str, report: Report, looked_up: list[Path | None]
 ) -> None:
     """One line: the changes since the last version with the red flags, or that there was none."""
-    if report.changes is not None:
-        source = history.source_of(report.key, Path(report.changes["old"]["file"]).name)
-        line = "".join(report.change_lines[:2])  # the summary line, and 需要关注：… when any
-        log.info("变化 %s（上次的版本：%s）：%s", name, source, line)
+    if report.since is not None:
+        source = history.source_of(report.key, Path(report.since.old_file).name)
+        log.info("变化 %s（上次的版本：%s）：%s", name, source, report.since.headline)
     elif looked_up and looked_up[-1] is None:
         log.info("%s 是这本台账（%s）的第一个版本，没有可对照的上次版本。", name, report.key)
-    for line in report.messages:  # e.g. a remembered version that could not be read
-        if line.startswith("上次的版本"):
-            log.warning("%s：%s", name, line)
+    if report.since_problem:  # a remembered version that could not be read
+        log.warning("%s：%s", name, report.since_problem)
 
 
 def remember(log: logging.Logger, history: History, name: str, digest: str, report: Report) -> list[Path]:
