@@ -8,6 +8,7 @@ config is made, so a wrong value is said, naming the file, before any report is 
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ConfigError, MailSettingsError
+from .errors import ConfigError, MailSettingsError, os_reason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -234,11 +235,57 @@ def load_config(ledger_path: Path | None = None, explicit: Path | None = None) -
     path = find_config(ledger_path, explicit)
     if path is None:
         return Config()
+    where = str(path.resolve())  # which ledgerkit.toml: there may be one per folder, and one in cwd
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"配置文件“{path.name}”格式有误：{exc}。请按 README 中的示例修改。") from None
-    return Config(path=path, values=check_config(data, path.name))
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"配置文件“{where}”不是 UTF-8 编码。请用记事本打开，“另存为”时编码选 UTF-8 后保存。"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件“{where}”：{os_reason(exc)}。请检查该文件的权限。") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(toml_error(where, text, str(exc))) from None
+    return Config(path=path, values=check_config(data, where))
+
+
+# tomllib's messages (Python 3.11–3.13 word them so), in Chinese; any other: the generic sentence.
+_TOML_ERRORS = (
+    ("Expected ']' at the end of a table declaration", "节名缺少右方括号“]”，应写成 [unit] 这样"),
+    ("Expected ']' at the end of an array declaration", "节名缺少右方括号“]]”"),
+    ("Invalid value", '值的写法不对：文字要用英文双引号括起来，如 name = "某某单位"'),
+    ("Expected '=' after a key", "键后缺少“=”，应写成 键 = 值"),
+    ("Expected newline or end of document after a statement", "一行只能写一个“键 = 值”"),
+    ("Invalid statement", "这一行既不是节名 [……] 也不是“键 = 值”"),
+    ("Cannot declare", "同一个节写了两次"),
+    ("Cannot overwrite a value", "同一个键写了两次"),
+    ("Unclosed array", "列表缺少右方括号“]”"),
+    ('Expected "\'"', "单引号没有配对"),
+    ("Expected '\"'", "双引号没有配对"),
+    ("Unterminated string", "引号没有配对"),
+    ("Illegal character '\\n'", "引号没有配对：一行中的文字要用一对英文引号括起来"),
+    ("Illegal character", "有不允许的字符（如制表符以外的控制字符）"),
+    ("Unescaped '\\' in a string", "双引号中的反斜杠“\\”要写成“\\\\”，或改用单引号"),
+)
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def toml_error(where: str, text: str, message: str) -> str:
+    """A TOML syntax error as one Chinese sentence: the file's full path, line and column, what
+    is wrong and what to do."""
+    at = _TOML_AT.search(message)
+    if at:
+        place = f"第 {at[1]} 行第 {at[2]} 列"
+    else:  # "(at end of document)": the last line that has text
+        last = max((i for i, line in enumerate(text.splitlines(), 1) if line.strip()), default=1)
+        place = f"第 {last} 行（文件末尾）"
+    what = next((chinese for english, chinese in _TOML_ERRORS if message.startswith(english)), "写法不对")
+    return (
+        f"配置文件“{where}”{place}有格式错误：{what}。"
+        "请用记事本打开该文件改正这一行（可对照 ledgerkit init 写出的带注释的 ledgerkit.toml）。"
+    )
 
 
 def check_config(data: dict[str, Any], name: str = CONFIG_NAME) -> dict[str, dict[str, Any]]:
@@ -274,6 +321,8 @@ def _type_ok(value: Any, expected: type | tuple[type, ...]) -> bool:
 
 
 # templates/ sits beside the package in the repository, where offices edit it without touching
-# code; an installed wheel carries it as ledgerkit/templates.
+# code; an installed wheel carries it as ledgerkit/templates. The wheel's copy is looked for first:
+# installed, "beside the package" is site-packages, where another distribution's templates/ may be.
+_PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 _REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-TEMPLATES_DIR = _REPO_TEMPLATES if _REPO_TEMPLATES.is_dir() else Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else _REPO_TEMPLATES

@@ -32,6 +32,7 @@ from .model import (
     Superseded,
     UnitFigures,
     Unreadable,
+    stages_paragraph,
 )
 
 if TYPE_CHECKING:
@@ -233,6 +234,7 @@ def closing_lines(c: Combined, outputs: dict[str, str | None]) -> list[str]:
     if c.units:
         lines.append(formats.figures_sentence(c.as_of, t.issues, t.issues_done, t.measures, t.measures_done))
         lines.append(f"逾期未完成的整改措施{t.overdue}条，{DUE_SOON_DAYS}天内到期{t.due_soon}条。")
+        lines.append(stages_paragraph(c))  # the same totals as the 巡察办 states them
     with_errors = [u.unit for u in c.units if u.errors]
     if with_errors:
         lines.append(

@@ -16,7 +16,7 @@ from datetime import date
 from .. import formats
 from ..config import NOTICE_CHOICES, Config
 from ..figures import IssueFigures, Summary, status_tally
-from ..model import Finding, Ledger, Measure
+from ..model import Finding, Ledger, Measure, cell_name
 from ..rules import findings
 from ..text import fold, not_applicable, without_status
 from .hygiene import (
@@ -107,20 +107,22 @@ class _Builder:
         bad = sorted(set(FORBIDDEN.findall(value)))
         if not bad:
             return value
-        sheet, cell = self._source(m, fieldname)
-        key = (sheet, cell or f"{m.row}:{fieldname}")
+        sheet, row, column = self._source(m, fieldname)
+        key = (sheet, cell_name(row, column) or f"{m.row}:{fieldname}")
         if key not in self._warned:
             self._warned.add(key)
             codes = "、".join(f"U+{ord(c):04X}" for c in bad)
             shown = FORBIDDEN.sub(lambda x: f"\\u{ord(x.group()):04x}", value)
             self.warnings.append(
-                findings.make("text-forbidden-char", sheet, cell, field=fieldname, value=shown, codes=codes)
+                findings.make(
+                    "text-forbidden-char", sheet, row, column, field=fieldname, value=shown, codes=codes
+                )
             )
         return FORBIDDEN.sub("", value)
 
-    def _source(self, m: Measure, fieldname: str) -> tuple[str, str]:
+    def _source(self, m: Measure, fieldname: str) -> tuple[str, int, int]:
         src = self.ledger.source(m, fieldname)  # None for a sheet the ledger does not list
-        return (src.sheet, src.cell) if src is not None else (m.sheet, "")
+        return (src.sheet, src.row, src.column) if src is not None else (m.sheet, 0, 0)
 
     def title_of(self, m: Measure | None, fieldname: str, text: str) -> str:
         return trim(self.ledger_text(m, fieldname, text) if m is not None else text)
@@ -428,7 +430,8 @@ class _Builder:
                 seen.add(key)
                 texts.append(pieces)
         if not texts:
-            sheet, cell = self._source(blank[0], "progress") if blank else ("", "")
+            sheet, row, column = self._source(blank[0], "progress") if blank else ("", 0, 0)
+            cell = cell_name(row, column)
             where = f"（工作表“{sheet}”{cell}）" if cell else ""
             span = self.placeholder("整改进展", f"整改进展：具体问题“{title}”{where}")
             return [Para("progress", [self.label(), span])]
@@ -469,8 +472,8 @@ class _Builder:
         return lines
 
     def _warn_no_progress(self, m: Measure, title: str) -> None:
-        sheet, cell = self._source(m, "progress")
-        self.warnings.append(findings.make("notice-progress-missing", sheet, cell, title=title))
+        sheet, row, column = self._source(m, "progress")
+        self.warnings.append(findings.make("notice-progress-missing", sheet, row, column, title=title))
 
     def status(self, it: IssueFigures, first: Measure | None) -> list[Span]:
         """The issue's status as the ledger states it: one word, or a count per status."""

@@ -94,8 +94,14 @@ CONSTANT_MEMORY_ROWS = 50_000
 IN_MEMORY_ROWS = 20_000
 
 
+CLEANED_MARK = "（清洗）"
+
+
 def workbook_filename(input_path: Path) -> str:
-    return f"{input_path.stem}（清洗）.xlsx"
+    """``台账.xlsx`` → ``台账（清洗）.xlsx``; a cleaned ledger reported again keeps its name (no
+    ``（清洗）（清洗）``)."""
+    stem = input_path.stem
+    return f"{stem}.xlsx" if stem.endswith(CLEANED_MARK) else f"{stem}{CLEANED_MARK}.xlsx"
 
 
 def write_workbook(

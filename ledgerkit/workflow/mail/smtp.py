@@ -15,7 +15,7 @@ import ssl
 from email.message import EmailMessage
 
 from ...config import MAIL_PORTS, Config, MailSettings
-from ...errors import MailError
+from ...errors import MailError, os_reason
 
 TIMEOUT = 20.0  # seconds for the connection and each server reply: a dead server must not hang a watcher
 PORTS = MAIL_PORTS
@@ -149,4 +149,4 @@ def _explain(exc: OSError, stage: str, server: Server, sender: str, timeout: flo
         return f"邮件服务器 {where} 拒绝连接。请检查 [mail] host 和 port，以及服务器是否开启。"
     if isinstance(exc, socket.gaierror):
         return f"找不到邮件服务器“{server.host}”。请检查 [mail] host 和网络连接。"
-    return f"无法连接邮件服务器 {where}（{exc.strerror or exc}）。请检查 [mail] host、port 和网络连接。"
+    return f"无法连接邮件服务器 {where}（{os_reason(exc)}）。请检查 [mail] host、port 和网络连接。"

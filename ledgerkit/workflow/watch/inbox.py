@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ...errors import os_reason
 from ..history import HISTORY_DIR, History
 from ..outputs import ensure_writable_folder, is_ledger_file, output_folder_name
 from ..report import Job, Outcome, Report, SinceLookup, report_file
@@ -139,7 +140,7 @@ class Inbox:
             self.log.info("%s 在处理前已被移走或删除，不作处理。", name)
             return Processed(None)
         except OSError as exc:  # e.g. locked by the program still saving it: looked at again
-            self.log.info("暂时无法读取 %s（%s），稍后再试。", name, exc.strerror or exc)
+            self.log.info("暂时无法读取 %s（%s），稍后再试。", name, os_reason(exc))
             return Processed(None)
         with self.state.locked():
             decision = self._decide(name, digest, again)
