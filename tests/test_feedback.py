@@ -725,6 +725,34 @@ def write_form(path: Path, tree, described, form: str, scheme: int, headings: bo
     return text
 
 
+def expected_rows(tree, described, form: str, inline: bool) -> list[tuple[str, str, str, str]]:
+    """The rows the feedback gives, as a reader of it takes them (mirrors the two writers above)."""
+    flags = iter(described)
+    out = []
+    if form == "table":
+        for aspect, problems in tree:
+            for problem, issues in problems:
+                for issue in issues or [problem]:
+                    out.append((aspect, problem, issue, f"{issue}的情况" if next(flags) else ""))
+        return out
+
+    def item(title: str) -> tuple[str, str]:  # (title as parsed, description)
+        if not next(flags):
+            return title, ""
+        return (f"{title}。" if inline else title), f"{title}的情况。"
+
+    levels = 3 if any(issues for _a, ps in tree for _p, issues in ps) else 2
+    for aspect, problems in tree:
+        next(flags)  # an aspect's flag: written plain
+        for problem, issues in problems:
+            p_title, p_text = item(problem)
+            if not issues:  # its own only issue; with two levels the feedback has no problem level
+                out.append((aspect, p_title if levels == 3 else "", p_title, p_text))
+            for issue in issues:
+                out.append((aspect, p_title, *item(issue)))
+    return out
+
+
 def expected(tree) -> list[tuple[str, str]]:
     """(aspect, issue) per issue: a problem with no issue is its own."""
     return [(a, i) for a, problems in tree for p, issues in problems for i in (issues or [p])]
@@ -750,3 +778,5 @@ def test_round_trip_hierarchy_feedback_ledger(tmp_path_factory, data, form, sche
     assert result.hierarchy.counts == (len(tree), problems, len(want))
     assert result.hierarchy.form == ("table" if form == "table" else "paragraphs")
     assert [(a, i.rstrip("。")) for a, _p, i in back["items"]] == want
+    # and the parse itself: every title and description where the feedback put it
+    assert list(result.hierarchy.rows()) == expected_rows(tree, described, form, inline)
