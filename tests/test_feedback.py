@@ -486,6 +486,11 @@ def test_facts_not_said_are_not_guessed():
     assert (facts.unit, facts.issuer, facts.kind, facts.committee) == ("县财政局", "", "", "县委")
     assert facts.end == date(2024, 1, 15)  # the end without a year is after the start
     assert find_facts(["一、政治建设方面"]).config() == {"unit": {}, "inspection": {}}
+    wider = find_facts(
+        ["市委第一巡察组于2024年4月1日至5月20日对中共市财政局党组及所属单位开展了为期50天的提级巡察。"]
+    )
+    assert (wider.unit, wider.issuer, wider.kind) == ("市财政局", "中共市财政局党组", "提级巡察")
+    assert (wider.start, wider.end, wider.committee) == (date(2024, 4, 1), date(2024, 5, 20), "市委")
 
 
 def test_live_config_enables_found_keys_only():
