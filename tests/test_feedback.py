@@ -443,6 +443,27 @@ def test_the_new_ledger_reads_back_with_its_hierarchy(tmp_path):
     assert back["findings"] == [("measures-pending", "F4")]
 
 
+def test_the_office_fills_it_in_and_the_figures_follow(tmp_path):
+    """Measures typed into the new ledger's rows (merged 方面 / 问题 cells as written): the same
+    hierarchy, the measures counted, nothing left to say about pending measures."""
+    init_from_feedback(tmp_path / "d", write_docx(tmp_path / "反馈意见.docx", FORM_A))
+    book = openpyxl.load_workbook(tmp_path / "d" / LEDGER_NAME)
+    ws = book[LEDGER_SHEET]
+    header = {c.value: c.column for c in ws[3]}
+    for r, status in zip(range(4, 8), ["已完成", "正在推进", "已完成", "未开始"], strict=True):
+        for name, value in {"整改措施": f"措施{r}", "责任领导": "张某", "责任科室": "办公室", "责任人": "李某",
+                            "整改时限": date(2025, 3, 31), "完成情况": status}.items():  # fmt: skip
+            ws.cell(r, header[name], value)
+        if status == "已完成":
+            ws.cell(r, header["完成时间"], date(2024, 12, 1))
+    book.save(tmp_path / "d" / LEDGER_NAME)
+    back = read_back(tmp_path / "d")
+    assert (back["aspects"], back["problems"], back["issues"], back["measures"]) == (2, 3, 4, 4)
+    assert (back["issues_done"], back["measures_done"]) == (2, 2)
+    assert back["items"] == [(a, p, i) for a, p, i, _d in ROWS_A]
+    assert not [code for code, _cell in back["findings"] if code in ("measures-pending", "issue-no-measure")]
+
+
 def test_json_gives_the_same(tmp_path):
     feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
     proc = ledgerkit("init", str(tmp_path / "d"), "--from", str(feedback), "--json")
