@@ -68,3 +68,13 @@ def test_a_missing_folder_is_one_sentence(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 2
     assert "不存在" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_bad_upload_limit_is_one_sentence(tmp_path):
+    (tmp_path / "收件").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "ledgerkit", "serve", "收件", "--max-upload-mb", "0", "--no-browser"], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "--max-upload-mb" in proc.stderr and "Traceback" not in proc.stderr

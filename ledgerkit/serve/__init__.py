@@ -2,7 +2,7 @@
 
 - ``run.py``: the bound socket, uvicorn, start and stop; ``app.py``: the Starlette routes;
   ``security.py``: the safety rules as pure functions; ``upload.py``: an upload streamed into
-  FOLDER; ``inbox.py``: the one adapter over watch's internals and the report pool;
+  FOLDER; ``folder.py``: the one place serve meets watch (its ``Inbox.process``) and the report pool;
   ``views.py``: what each page shows; ``templates/``: the pages (Jinja2, inline CSS and JS,
   nothing fetched from the internet).
 

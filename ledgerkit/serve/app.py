@@ -4,7 +4,7 @@ Routes (every one behind the rules of security.py, checked in ``Guard`` before a
 
 - ``GET /`` home: the folder's ledgers with their latest figures, the file chooser / drop zone.
 - ``POST /upload`` (the page's form) and ``POST /api/ledgers`` (multipart ``file``, optional
-  ``as_of``): the file streamed into FOLDER (upload.py) and reported as watch would (inbox.py).
+  ``as_of``): the file streamed into FOLDER (upload.py) and reported as watch would (folder.py).
   The page goes on to the ledger's view (303), or shows the sentence (422); the API answers the
   manifest plus ``links`` (200), or ``{"error": …}`` with 4xx.
 - ``GET /ledgers/{folder}``: one ledger's view; ``GET /combined``: combine's table for FOLDER.
@@ -38,7 +38,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import security, views
-from .inbox import Inbox, Record
+from .folder import KeptFolder, Record
 from .upload import UploadRefused, discard, place, receive
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -123,7 +123,7 @@ class Server:
 
     def __init__(self, settings: Settings, echo: Callable[[str], None] | None = None) -> None:
         self.settings = settings
-        self.inbox = Inbox(settings.folder, settings.config, echo=echo)
+        self.kept = KeptFolder(settings.folder, settings.config, echo=echo)
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.stop = threading.Event()
         self.scanner: threading.Thread | None = None
@@ -142,16 +142,16 @@ class Server:
         if self.scanner is not None:
             self.scanner.join(timeout=5)
         self.scan_pool.shutdown(wait=True, cancel_futures=True)
-        self.inbox.close()
+        self.kept.close()
 
     def _scan_loop(self) -> None:
         pending: set[str] = set()
         while not self.stop.wait(SCAN_SECONDS):
             with contextlib.suppress(OSError):
-                for path in self.inbox.scan():
+                for path in self.kept.scan():
                     if path.name not in pending:
                         pending.add(path.name)
-                        future = self.scan_pool.submit(self.inbox.process, path)
+                        future = self.scan_pool.submit(self.kept.process, path)
                         future.add_done_callback(lambda _f, n=path.name: pending.discard(n))
 
     # -- the app ---------------------------------------------------------------------------
@@ -173,8 +173,8 @@ class Server:
 
     async def _internal_error(self, request: Request, exc: Exception) -> Response:
         """Ours, not the user's: the traceback into the folder's log, one sentence on the page."""
-        self.inbox.watcher.log.error("内部错误（%s %s）", request.method, request.url.path, exc_info=exc)
-        log = self.inbox.outbox / "ledgerkit.log"
+        self.kept.log.error("内部错误（%s %s）", request.method, request.url.path, exc_info=exc)
+        log = self.kept.outbox / "ledgerkit.log"
         return refusal(
             request.scope,
             500,
@@ -186,12 +186,12 @@ class Server:
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
     async def home(self, request: Request) -> Response:
-        records = await run_in_threadpool(self.inbox.records)
+        records = await run_in_threadpool(self.kept.records)
         rows = [views.home_row(r) for r in records]
         return self._page(request, "home.html", rows=rows, max_mb=self.settings.max_upload // (1024 * 1024))
 
     async def ledger_page(self, request: Request) -> Response:
-        record = self.inbox.record_of_folder(request.path_params["folder"])
+        record = self.kept.record_of_folder(request.path_params["folder"])
         if record is None:
             return self._page(request, "error.html", 404, message="没有这个台账的记录：请回到首页重新选择。")
         return self._page(request, "ledger.html", v=views.ledger_view(record))
@@ -230,15 +230,15 @@ class Server:
             discard(received)
             raise UploadRefused(400, as_of)
         path = await run_in_threadpool(place, received, self.settings.folder)
-        record = await run_in_threadpool(self.inbox.process, path, as_of)
+        record = await run_in_threadpool(self.kept.process, path, as_of)
         if record is None:
             raise UploadRefused(409, f"“{path.name}”在处理时被移走或改动，请重新上传。")
-        if record.manifest is None and record.error and _is_output_problem(self.inbox, path.name):
+        if record.output_problem:
             raise UploadRefused(503, record.error)
         return record
 
     async def api_list(self, request: Request) -> Response:
-        records = await run_in_threadpool(self.inbox.records)
+        records = await run_in_threadpool(self.kept.records)
         return JSONResponse({"files": [views.api_item(r) for r in records]})
 
     async def combined_page(self, request: Request) -> Response:
@@ -260,7 +260,7 @@ class Server:
     def combined(self, as_of: date | None = None) -> dict[str, Any]:
         """``combine --json`` for FOLDER at ``as_of`` (outputs in OUTBOX/汇总), computed again
         only when a ledger in FOLDER or the date changed."""
-        from .inbox import combined_json
+        from .folder import combined_json
 
         folder = self.settings.folder
         as_of = as_of or date.today()
@@ -268,12 +268,12 @@ class Server:
             key = (as_of, _folder_signature(folder))
             if self.combined_cache is not None and self.combined_cache[0] == key:
                 return self.combined_cache[1]
-            data = self.inbox.run(combined_json, folder, self.inbox.outbox / "汇总", as_of)
+            data = self.kept.run(combined_json, folder, self.kept.outbox / "汇总", as_of)
             self.combined_cache = (key, data)
             return data
 
     async def download_ledger(self, request: Request) -> Response:
-        record = self.inbox.record_of_folder(request.path_params["folder"])
+        record = self.kept.record_of_folder(request.path_params["folder"])
         kind = request.path_params["kind"]
         outputs = ((record.manifest or {}).get("outputs") or {}) if record else {}
         return self._file(request, outputs.get(kind) if kind in ("workbook", "notice") else None)
@@ -287,7 +287,7 @@ class Server:
 
     def _file(self, request: Request, path: str | None) -> Response:
         """Only a file one of the server's records names, inside the outbox, still there."""
-        outbox = self.inbox.outbox.resolve()
+        outbox = self.kept.outbox.resolve()
         target = Path(path).resolve() if path else None
         if target is None or not target.is_file() or outbox not in target.parents:
             return refusal(request.scope, 404, "没有这个文件：它可能已被移走，请回到首页重新生成。")
@@ -304,11 +304,6 @@ def _as_of(text: str) -> date | str | None:
         return date.fromisoformat(text)
     except ValueError:
         return f"截至日期“{text}”无效，请写成 2025-03-31 这样的形式，或留空（按今天统计）。"
-
-
-def _is_output_problem(inbox: Inbox, name: str) -> bool:
-    entry = inbox.watcher.state.get(name) or {}
-    return entry.get("status") == "blocked"
 
 
 def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:

@@ -26,7 +26,7 @@ from typing import Any
 from ..support.atomic import _umask
 from ..workflow.watch import file_hash
 from . import security
-from .inbox import UPLOAD_PREFIX
+from .folder import UPLOAD_PREFIX
 
 HEAD_BYTES = 8
 

@@ -1,4 +1,4 @@
-"""What each page shows, built from the page records (inbox.Record) and combine's JSON.
+"""What each page shows, built from the page records (folder.Record) and combine's JSON.
 
 Pure: plain dicts in, plain dicts out for the templates. Every figure's text is stated by
 ``formats`` (the rate as the CLI states it, ``61.1%``), so the page, the CLI line and the notice
@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from .. import formats
 from ..figures import DUE_SOON_DAYS
-from .inbox import Record
+from .folder import Record
 
 FIGURES = (
     ("issues", "具体问题"),
@@ -118,7 +118,7 @@ def _iso(text: str) -> date:
 
 
 def _finding(f: dict[str, str]) -> dict[str, str]:
-    where = f"「{f['sheet']}」{f['cell']}" if f.get("sheet") and f.get("cell") else f.get("cell", "")
+    where = formats.position(f["sheet"], f["cell"]) if f.get("sheet") and f.get("cell") else f.get("cell", "")
     return {
         "code": f["code"],
         "cell": f.get("cell", ""),
