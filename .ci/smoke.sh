@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Run every ledgerkit command as a user would, from an installed copy: .ci/smoke.sh VENV
+# (watch is left to the suite: it runs until stopped, as serve does, and serve is run below.)
 # From a temp folder outside the checkout, on a copy of examples/整改台账.xlsx; each command's
 # exit code and outputs are checked. Used for the wheel, sdist and offline-bundle installs.
 set -euo pipefail
@@ -56,4 +57,35 @@ exists 新单位/台账模板.xlsx 新单位/ledgerkit.toml
 [ -d 新单位/inbox ] || { echo "smoke FAIL: init wrote no inbox/" >&2; exit 1; }
 step 0 mail "$lk" mail 本周/*.docx --to leader@example.com
 exists 本周/*.eml
+
+# serve: the page answers through the address it prints (the token is traded for a cookie), and
+# SIGTERM stops it cleanly. This is what proves uvicorn, starlette, jinja2 and the pages installed.
+mkdir 网页 && cp 台账.xlsx 网页/
+"$lk" serve 网页 --port 0 --no-browser >serve.out 2>&1 &
+server=$!
+url=""
+for _ in $(seq 120); do
+  url=$(grep -o 'http://[A-Za-z0-9.:/?=&_%-]*' serve.out | head -1 || true)
+  [ -n "$url" ] || ! kill -0 "$server" 2>/dev/null && break
+  sleep 0.5
+done
+if [ -z "$url" ]; then
+  kill "$server" 2>/dev/null || true
+  echo "smoke FAIL: serve printed no address" >&2; cat serve.out >&2; exit 1
+fi
+"$venv/bin/python" - "$url" <<'EOF_PY'
+import http.cookiejar
+import sys
+import urllib.request
+
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+with opener.open(sys.argv[1], timeout=60) as page:
+    body = page.read().decode("utf-8")
+assert page.status == 200 and "<title>" in body and "台账" in body, body[:500]
+EOF_PY
+kill -TERM "$server"
+rc=0
+wait "$server" || rc=$?
+[ "$rc" = 0 ] || { echo "smoke FAIL: serve exited $rc after SIGTERM" >&2; cat serve.out >&2; exit 1; }
+echo "smoke ok  : serve (page answered, SIGTERM exit 0)"
 echo "smoke: every command ran from $venv"

@@ -98,8 +98,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
-    from ledgerkit.compare import compare, compare_files, write_changes_workbook
+    from ledgerkit.compare import compare
     from ledgerkit.pipeline import load
+    from ledgerkit.workbook.changes import write_changes_workbook
+    from ledgerkit.workflow.compared import compare_files
 
     old_as_of, new_as_of = date(2025, 2, 1), date(2025, 2, 8)
     with tempfile.TemporaryDirectory() as tmp:

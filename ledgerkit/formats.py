@@ -56,6 +56,14 @@ def figures_sentence(as_of: date, issues: int, issues_done: int, measures: int, 
     )
 
 
+def position(sheet: str, cell: str = "", row: int = 0) -> str:
+    """Where something is in a workbook, one way in every output (console, check, 汇总, 校验结果):
+    「整改台账」F12 for a cell, 「整改台账」第101行 for a row, 「整改台账」 for the whole sheet."""
+    if cell:
+        return f"「{sheet}」{cell}"
+    return f"「{sheet}」第{row}行" if row > 0 else f"「{sheet}」"
+
+
 def stages_sentence(issues: int, done: int, staged: int, not_done: int) -> str:
     """The 巡察办's wording of the issues by stage, without a full stop: "巡察反馈的697个具体问题，
     完成整改688个，基本完成取得阶段性成果并持续整改4个，未完成5个，总体完成率98.7%"."""

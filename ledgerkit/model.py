@@ -42,11 +42,21 @@ CANONICAL_TEXT: tuple[str, ...] = tuple(f for f in FIELDS if f not in PARSED_FIE
 
 
 class Source(NamedTuple):
-    """Where a value came from in the input workbook."""
+    """Where a value came from in the input workbook: a position as numbers, its A1 derived."""
 
     sheet: str
-    cell: str  # A1 reference in the input workbook
+    row: int  # 1-based row in the input sheet; 0 when the value is no cell (a sheet's name)
+    column: int  # 1-based column (A is 1); 0 with row 0
     text: str  # the cell's original text
+
+    @classmethod
+    def at(cls, sheet: str, grid: tuple[int, int], text: str) -> Source:
+        """From a reader's 0-based (row, column) in the sheet's grid."""
+        return cls(sheet, grid[0] + 1, grid[1] + 1, text)
+
+    @property
+    def cell(self) -> str:
+        return cell_name(self.row, self.column)
 
 
 @dataclass(slots=True)
@@ -205,28 +215,38 @@ class Ledger:
         text = {"status": m.status_text, "done_on": m.done_on_text}.get(fieldname)
         if text is None:
             text = str(getattr(m, fieldname, ""))
-        return Source(m.sheet, f"{col}{m.row}", text)
+        return Source(m.sheet, m.row, column_index(col) + 1, text)
 
 
 @dataclass(slots=True)
 class Finding:
-    """A problem found in a ledger: data, with a stable code and a Chinese message."""
+    """A problem found in a ledger: data, with a stable code and a Chinese message.
+
+    Where it is: ``sheet`` and the cell as numbers (``row``, ``column``: 1-based, 0 where the
+    finding is about a whole sheet or row); ``cell`` is their A1 text, derived."""
 
     code: str
     severity: str  # "error" | "warning"
     sheet: str
-    cell: str
+    row: int
+    column: int
     field: str
     value: str
     message: str
     hint: str = ""
 
-    def as_dict(self) -> dict[str, str]:
+    @property
+    def cell(self) -> str:
+        return cell_name(self.row, self.column)
+
+    def as_dict(self) -> dict[str, str | int | None]:
         return {
             "code": self.code,
             "severity": self.severity,
             "sheet": self.sheet,
             "cell": self.cell,
+            "row": self.row or None,
+            "column": self.column or None,
             "field": self.field,
             "value": self.value,
             "message": self.message,
@@ -234,8 +254,9 @@ class Finding:
         }
 
 
-# ---- cell addresses (0-based row and column -> "A1"), as Source.cell holds them ----
+# ---- cell addresses: numbers are the data, "F12" is derived here and only here ----------------
 def col_letter(index: int) -> str:
+    """0-based column index → its letters: 0 → A, 26 → AA."""
     letters = ""
     index += 1
     while index:
@@ -244,5 +265,19 @@ def col_letter(index: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """Column letters (as the input file writes them) → 0-based index: A → 0, AA → 26."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def cell_name(row: int, column: int) -> str:
+    """The A1 text of a 1-based (row, column); "" for no cell (row or column 0)."""
+    return f"{col_letter(column - 1)}{row}" if row > 0 and column > 0 else ""
+
+
 def a1(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row + 1}"
+    """The A1 text of a reader's 0-based grid position."""
+    return cell_name(row + 1, col + 1)

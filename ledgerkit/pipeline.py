@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import Config, load_config
+from .config import Config, load_config, which_unit
 from .figures import Summary, summarise
 from .model import Finding, Ledger
 from .reading.normalise import normalise
@@ -70,6 +70,6 @@ def run(
         findings = notes + validate(ledger, as_of)
         if sort:
             findings = sort_findings(ledger, findings)
-        unit = config.get("unit", "name") or ledger.unit
+        unit = which_unit(ledger.unit, config.get("unit", "name"), "config")
         summary = summarise(ledger, as_of, unit)
     return Result(path, as_of, config, ledger, findings, summary)

@@ -188,6 +188,18 @@ _STATUS_LINE = re.compile(
 )
 
 
+_STATUS_STATEMENT = re.compile(
+    r"(?m)^([ \t\u3000\u00a0]*)(?:整改状态|完成情况|完成状态|状态)[ \t\u3000\u00a0]*[:：][ \t\u3000\u00a0]*"
+    r"[^。；;，,.\n]*[。；;，,.]?[ \t\u3000\u00a0]*"
+)
+
+
+def without_status(text: str) -> str:
+    """The text without the status statement opening a line ("整改状态：已完成。"): the status is
+    counted from it, and a notice says the progress, not the ledger's label."""
+    return _STATUS_STATEMENT.sub(r"\1", text) if "状态" in text or "完成情况" in text else text
+
+
 def status_in_text(text: str) -> str | None:
     """The status word stated in a text ("整改状态：阶段性完成" at the start of a line), else None."""
     m = _STATUS_LINE.search(text)
@@ -378,9 +390,10 @@ def _make(year: int, month: int, day: int) -> DateParse:
 
 # A full date in the forms parse_date reads (2025年3月4日, 2025.3.4, 2025-03-04, 2025/3/4), or a
 # month written with 年/月 (2025年3月); not a bare "2025.3", which is as often a number.
-_MENTION = re.compile(
-    r"(?<!\d)(\d{4})\s*(?:([年./\-])\s*(\d{1,2})\s*(?:月|\2)\s*(\d{1,2})(?!\d)\s*[日号]?"
-    r"|年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号]))"
+_MENTION = re.compile(  # ASCII digits (text with full-width ones is folded first); 1950–2099
+    r"(19[5-9]\d|20\d\d)\s*(?:([年./\-])\s*(\d{1,2})\s*(?:月|\2)\s*(\d{1,2})(?!\d)\s*[日号]?"
+    r"|年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号]))",
+    re.ASCII,
 )
 # Words that make a date a plan or a limit rather than something done: "计划于2025年3月召开",
 # "2025年3月底前完成", "自2025年1月1日起施行", "将在2025年…".
@@ -391,27 +404,35 @@ _PLANNED_AFTER = re.compile(r"^\s*(?:底|末|中旬|下旬|上旬|初)?\s*(?:之
 
 
 class DateMention(NamedTuple):
-    text: str  # the date as written (folded: half-width digits, no spaces)
+    text: str  # the date as written (full-width digits made half-width)
     first_day: date  # the earliest day it can mean: a month's first day
     planned: bool  # worded as a plan or a limit ("计划…", "…前", "…起")
 
 
-def dates_named(text: str) -> list[DateMention]:
-    """Every valid date or month a free text names, in order."""
-    folded = fold(text)
+_WIDE_DIGIT = re.compile(r"[０-９]")
+
+
+def dates_named(text: str, after: date | None = None) -> list[DateMention]:
+    """Every valid date or month a free text names, in order; with ``after``, only those whose
+    first day is after it. Runs over every progress text of a ledger: the text is folded only
+    when it has full-width digits, and the plan words are looked at only for dates kept."""
+    if _WIDE_DIGIT.search(text):
+        text = unicodedata.normalize("NFKC", text)
     out = []
-    for m in _MENTION.finditer(folded):
+    for m in _MENTION.finditer(text):
         year = int(m[1])
-        month, day = (int(m[3]), int(m[4])) if m[3] else (int(m[5]), 1)
-        if not _YEARS[0] <= year <= _YEARS[1]:
+        # No look-behind in the pattern (it would cost a check at every character): a year
+        # that continues a longer number ("12025年") is checked here.
+        if (m.start() and text[m.start() - 1].isdigit()) or (after is not None and year < after.year):
             continue
+        month, day = (int(m[3]), int(m[4])) if m[3] else (int(m[5]), 1)
         try:
             first = date(year, month, day)
         except ValueError:
             continue
-        planned = bool(
-            _PLANNED_BEFORE.search(folded[max(m.start() - 12, 0) : m.start()])
-            or _PLANNED_AFTER.match(folded[m.end() :])
-        )
-        out.append(DateMention(m[0], first, planned))
+        if after is not None and first <= after:
+            continue
+        before, rest = text[max(m.start() - 12, 0) : m.start()], text[m.end() : m.end() + 8]
+        planned = bool(_PLANNED_BEFORE.search(before) or _PLANNED_AFTER.match(rest))
+        out.append(DateMention(_WS.sub("", m[0]), first, planned))
     return out

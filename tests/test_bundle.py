@@ -20,12 +20,15 @@ import wheels
 
 
 def fake_wheel(folder: Path, name: str, *requires: str) -> Path:
-    """A real wheel file carrying only METADATA: what the resolver reads."""
+    """A real wheel file carrying only METADATA and WHEEL: what the resolver reads."""
     path = folder / f"{name}-1.0-py3-none-any.whl"
     meta = "".join(f"Requires-Dist: {r}\n" for r in requires)
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(
             f"{name}-1.0.dist-info/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n{meta}"
+        )
+        zf.writestr(
+            f"{name}-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
         )
     return path
 
@@ -103,3 +106,20 @@ def test_the_installer_refuses_another_python_before_touching_anything(windows_b
     assert proc.returncode == 1
     assert "本安装包为 Python 2.7 制作" in proc.stdout
     assert not (windows_bundle / "venv").exists()
+
+
+def test_a_bundle_missing_a_wheel_fails_offline_with_a_sentence_and_the_log(tmp_path: Path):
+    (tmp_path / "wheels").mkdir()
+    fake_wheel(tmp_path / "wheels", "ledgerkit", "no-such-dependency>=1")
+    bundle.write_installers(tmp_path, wheels.this_platform(), f"{sys.version_info[0]}.{sys.version_info[1]}")
+    proc = subprocess.run(
+        [sys.executable, str(tmp_path / "install.py"), "--no-path"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "安装未完成：pip 未能安装。详细记录见" in proc.stdout
+    assert "no-such-dependency" in proc.stdout  # pip's last words, shown with the sentence
+    log = (tmp_path / "安装日志.txt").read_text(encoding="utf-8")
+    assert "--no-index" in log and "no-such-dependency" in log

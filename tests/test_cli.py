@@ -11,7 +11,7 @@ import pytest
 from build import HEADER, measure_row, write_xlsx
 from conftest import load_truth
 
-CHECK_KEYS = {"code", "severity", "sheet", "cell", "field", "value", "message", "hint"}
+CHECK_KEYS = {"code", "severity", "sheet", "cell", "row", "column", "field", "value", "message", "hint"}
 SUMMARY_KEYS = {
     "file", "as_of", "unit", "aspects", "problems", "issues", "issues_done", "measures", "measures_done",
     "completion_rate", "status_counts", "overdue", "due_soon", "by_aspect", "by_department", "by_leader", "rules",
@@ -56,6 +56,7 @@ def test_check_json_and_exit_codes(tmp_path):
     assert failed.returncode == 1
     errors = json.loads(failed.stdout)["errors"]
     assert [(e["code"], e["cell"]) for e in errors] == [("status-unknown", "K2")]
+    assert (errors[0]["row"], errors[0]["column"]) == (2, 11)  # the position as numbers, K2 derived
     assert set(errors[0]) == CHECK_KEYS
     plain = ledgerkit("check", str(bad), "--as-of", "2025-03-03")
     assert plain.returncode == 1 and "K2" in plain.stdout

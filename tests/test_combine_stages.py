@@ -46,22 +46,34 @@ def unit_folder(root: Path, name: str, toml: str, progress: str = "") -> None:
     (folder / "ledgerkit.toml").write_text(f'[unit]\nname = "{name}"\n{toml}', encoding="utf-8")
 
 
-def run_combine(tmp_path: Path) -> dict:
+SENTENCE = (
+    "巡察反馈的14个具体问题，完成整改2个，基本完成取得阶段性成果并持续整改6个，未完成6个，总体完成率14.3%"
+)
+
+
+def run_combine(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     root = tmp_path / "各单位"
-    unit_folder(root, "甲单位", "[notice]\nrules_made = 3\nrules_revised = 2\n")
-    unit_folder(root, "乙单位", "", progress="制定了《考勤管理制度》《请休假制度》，修订《财务报销办法》。")
+    if not root.exists():
+        unit_folder(root, "甲单位", "[notice]\nrules_made = 3\nrules_revised = 2\n")
+        unit_folder(
+            root, "乙单位", "", progress="制定了《考勤管理制度》《请休假制度》，修订《财务报销办法》。"
+        )
     proc = subprocess.run(
-        [sys.executable, "-m", "ledgerkit", "combine", str(root), "--as-of", "2025-03-03", "--json"],
+        [sys.executable, "-m", "ledgerkit", "combine", str(root), "--as-of", "2025-03-03", *args],
         capture_output=True,
         text=True,
         timeout=180,
     )
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return proc
+
+
+def combine_json(tmp_path: Path) -> dict:
+    return json.loads(run_combine(tmp_path, "--json").stdout)
 
 
 def test_json_per_unit_and_in_total(tmp_path):
-    data = run_combine(tmp_path)
+    data = combine_json(tmp_path)
     units = {u["unit"]: u for u in data["units"]}
     want = {s: sum(1 for _st, stage in ISSUES.values() if stage == s) for s in STAGES}
     for u in units.values():
@@ -88,7 +100,7 @@ def test_report_and_workbook_state_it(tmp_path):
     from docx import Document
     from openpyxl import load_workbook
 
-    data = run_combine(tmp_path)
+    data = combine_json(tmp_path)
     doc = Document(data["outputs"]["report"])
     text = [p.text for p in doc.paragraphs]
     sentence = (
@@ -107,6 +119,11 @@ def test_report_and_workbook_state_it(tmp_path):
         3, 3, 2, 1, "台账统计，请核对"
     )  # fmt: skip
     assert any(str(c.value).startswith(sentence) for c in ws["A"])
+
+
+def test_the_console_says_it_too(tmp_path):
+    lines = run_combine(tmp_path).stdout.splitlines()
+    assert any(line.startswith(SENTENCE + "；完善和新建制度8项（新建5项、完善3项）。") for line in lines)
 
 
 def _issue(statuses: list[str | None]) -> IssueFigures:

@@ -16,16 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledgerkit.cli.commands.compare import compare_command
-from ledgerkit.compare import (
-    CHANGES_FILENAME,
-    KINDS,
-    RED_FLAGS,
-    compare,
-    compare_files,
-    summary_line,
-)
+from ledgerkit.compare import KINDS, RED_FLAGS, compare, summary_line
 from ledgerkit.model import Ledger, Measure
 from ledgerkit.text import fold
+from ledgerkit.workbook.changes import CHANGES_FILENAME
+from ledgerkit.workflow.compared import compare_files
 
 FLAT = SAMPLES / "000" / "flat.xlsx"
 OLD_DATE, NEW_DATE = date(2025, 2, 1), date(2025, 2, 8)
@@ -460,7 +455,8 @@ def test_pieces_for_report_since_and_watch(pair, tmp_path) -> None:
     import xlsxwriter
     from openpyxl import load_workbook
 
-    from ledgerkit.compare import add_changes_sheet, changes_as_dict, figure_rows, red_flag_lines
+    from ledgerkit.compare import changes_as_dict, figure_rows, red_flag_lines
+    from ledgerkit.workbook.changes import add_changes_sheet
 
     old, new, _ = pair
     c = compare_files(old, new)

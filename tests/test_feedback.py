@@ -220,6 +220,20 @@ def test_three_levels_half_width(tmp_path):
     assert doc.counts == (1, 1, 2)
 
 
+def test_description_labels_in_their_usual_wordings(tmp_path):
+    paragraphs = [
+        ("一、政治建设方面", ""),
+        ("（一）理论学习不深。主要表现在：", ""),
+        ("1.中心组学习少。具体表现为：全年2次。", ""),
+        ("2.研讨不深入", ""),
+        ("问题描述：发言照稿念。", ""),
+    ]
+    assert rows_of(write_docx(tmp_path / "l.docx", paragraphs)) == [
+        ("政治建设方面", "理论学习不深。", "中心组学习少。", "全年2次。"),
+        ("政治建设方面", "理论学习不深。", "研讨不深入", "发言照稿念。"),
+    ]
+
+
 def test_flat_list_of_issues(tmp_path):
     """1、 alone: issues, each its own problem, no aspect."""
     paragraphs = [(OPENING, ""), ("1、会议纪要不规范", ""), ("记录不全。", ""), ("2、公务用车管理不严", "")]
@@ -265,6 +279,33 @@ def test_table_with_section_rows_across(tmp_path):
         ("政治建设方面", "学习不够", "中心组学习少", ""),
         ("作风建设方面", "会议过多", "会议过多", ""),
     ]
+
+
+def test_a_list_continued_in_a_second_table_counts_as_the_reader_does(tmp_path):
+    """The same aspect in two tables (the list continued after a page of text) is one aspect."""
+    first = [["问题类别", "问题", "具体问题"], ["政治建设方面", "学习不够", "中心组学习少"]]
+    second = [
+        ["问题类别", "问题", "具体问题"],
+        ["政治建设方面", "学习不够", "研讨少"],
+        ["作风建设方面", "会多", "会多"],
+    ]
+    path = write_docx(tmp_path / "two.docx", [first, ("（续表）", ""), second])
+    h = parse_feedback(read_feedback(path))
+    assert h.counts == (2, 2, 3)
+    init_from_feedback(tmp_path / "d", path)
+    back = read_back(tmp_path / "d")
+    assert (back["aspects"], back["problems"], back["issues"]) == h.counts
+
+
+def test_two_equal_cells_are_a_row_a_merge_across_is_a_section(tmp_path):
+    table = [
+        ["问题", "具体问题"],
+        ["会议过多", "会议过多"],
+        ["一、作风建设方面", "一、作风建设方面"],
+        ["学习少", "研讨少"],
+    ]
+    path = write_docx(tmp_path / "x.docx", [table], merges=[(2, 0, 2, 1)])
+    assert rows_of(path) == [("", "会议过多", "会议过多", ""), ("作风建设方面", "学习少", "研讨少", "")]
 
 
 TEXT = "\n".join(
@@ -406,6 +447,17 @@ def test_a_zip_bomb_is_refused(tmp_path, monkeypatch):
         read_feedback(write_docx(tmp_path / "a.docx", FORM_A))
 
 
+def test_a_docx_with_an_opening_password_says_so(tmp_path):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    src = write_docx(tmp_path / "a.docx", FORM_A)
+    locked = tmp_path / "加密.docx"
+    with open(src, "rb") as f, open(locked, "wb") as out:
+        OOXMLFile(f).encrypt("1234", out)
+    with pytest.raises(LedgerkitError, match="设置了打开密码"):
+        read_feedback(locked)
+
+
 def test_no_items_found_is_a_sentence(tmp_path):
     path = tmp_path / "n.txt"
     path.write_text("这是一份会议通知。\n请准时参加。", encoding="utf-8")
@@ -520,6 +572,15 @@ def test_an_existing_ledger_is_never_overwritten(tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1 and "已存在" in proc.stderr
     assert (folder / LEDGER_NAME).read_bytes() == b"filled in by the office"
     assert sorted(p.name for p in folder.iterdir()) == [LEDGER_NAME]  # nothing else written
+
+
+def test_an_inbox_that_is_a_file_stops_before_anything_is_written(tmp_path):
+    feedback = write_docx(tmp_path / "反馈意见.docx", FORM_A)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "inbox").write_text("")
+    with pytest.raises(LedgerkitError, match="不是文件夹"):
+        init_from_feedback(tmp_path / "d", feedback)
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["inbox"]
 
 
 def test_an_existing_config_is_kept(tmp_path):

@@ -33,6 +33,7 @@ def test_this_process_imports_the_installed_package():
     assert not inside(ledgerkit.__file__, ROOT)
     # The templates the suite uses are the ones the wheel carries, not the checkout's templates/.
     assert inside(config.TEMPLATES_DIR, EXPECT), config.TEMPLATES_DIR
+    assert Path(ledgerkit.__file__).resolve().parent / "templates" == config.TEMPLATES_DIR
     assert (config.TEMPLATES_DIR / "notice.docx").is_file()
 
 

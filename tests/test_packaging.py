@@ -43,6 +43,8 @@ def test_the_wheel_carries_every_module_and_template(built):
     modules = [f for f in tracked("ledgerkit") if f.endswith((".py", ".typed"))]
     assert modules, "no modules found in the tree"
     assert [m for m in modules if m not in names] == []
+    # And every other file of the package (serve's pages, ...): all of ledgerkit/ is shipped.
+    assert [f for f in tracked("ledgerkit") if f not in names] == []
     templates = [f for f in tracked("templates")]
     assert "templates/台账模板.xlsx" in templates
     shipped = [f"ledgerkit/{f}" for f in templates]

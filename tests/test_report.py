@@ -61,7 +61,7 @@ def test_notice_warning_is_in_the_findings_sheet_the_manifest_the_cli_line_and_t
         title, rows = findings_sheet(workbook)
         assert title == "校验结果：错误 0 处，提醒 1 处"
         assert [r["代码"] for r in rows] == ["notice-progress-missing"]
-        assert rows[0]["原台账位置"] == "整改台账!J3"  # the empty 整改进展 cell
+        assert rows[0]["原台账位置"] == "「整改台账」J3"  # the empty 整改进展 cell
 
 
 def test_a_character_word_cannot_hold_is_a_finding_in_the_sheet_too(tmp_path):
@@ -84,7 +84,7 @@ def test_a_character_word_cannot_hold_is_a_finding_in_the_sheet_too(tmp_path):
     assert "校验：0 个错误，1 条提醒" in done.stdout
     title, found = findings_sheet(tmp_path / "out" / "台账（清洗）.xlsx")
     assert title == "校验结果：错误 0 处，提醒 1 处"
-    assert [(r["代码"], r["原台账位置"]) for r in found] == [("text-forbidden-char", "整改台账!J3")]
+    assert [(r["代码"], r["原台账位置"]) for r in found] == [("text-forbidden-char", "「整改台账」J3")]
 
 
 def test_without_a_notice_there_is_no_notice_finding(tmp_path):

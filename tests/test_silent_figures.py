@@ -62,6 +62,21 @@ def test_status_stated_in_the_progress_text_is_the_status(tmp_path):
     assert result.ledger.source(result.ledger.measures[0], "status").cell == "J2"
 
 
+def test_the_notice_says_the_progress_without_the_status_label(tmp_path):
+    from ledgerkit.notice import build_notice
+    from ledgerkit.text import without_status
+
+    assert without_status("整改状态：已完成。借助AI法务预审。") == "借助AI法务预审。"
+    assert without_status("已召开会议。\n完成情况：已完成") == "已召开会议。\n"
+    assert without_status("召开会议研究整改状态：已完成") == "召开会议研究整改状态：已完成"
+    rows = [measure_row(1, "方面甲", "问题甲", "问题1", "措施1", done="")]
+    rows[0][PROGRESS] = "整改状态：已完成。已召开专题会议。"
+    result = run(write_xlsx(tmp_path / "t.xlsx", without_status_column([HEADER, *rows])), AS_OF)
+    notice = build_notice(result.ledger, result.summary, result.config, len(result.errors))
+    said = "".join(s.text for s in notice.all_spans())
+    assert "已召开专题会议" in said and "整改状态" not in said
+
+
 def test_status_in_the_text_disagreeing_with_the_column_is_an_error(tmp_path):
     rows = [
         measure_row(i, "方面甲", "问题甲", f"问题{i}", f"措施{i}", status="正在推进", done="") for i in (1, 2)
@@ -171,6 +186,42 @@ def test_a_completion_date_of_now_leaves_the_status_unknown(tmp_path):
     result = run(path, AS_OF)
     assert codes(result, "error") == [("date-volatile", "L2")]
     assert [m.status for m in result.ledger.measures] == [None, "已完成"]
+
+
+def test_a_shared_formula_built_on_today_is_an_error_in_each_of_its_cells(tmp_path):
+    """Excel saves a formula filled down as one shared formula: its other cells carry only its id."""
+    import re
+    import zipfile
+
+    import xlsxwriter
+
+    path = tmp_path / "t.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("整改台账")
+    ws.write_row(0, 0, HEADER)
+    for r in (1, 2, 3):
+        ws.write_row(
+            r, 0, measure_row(r, "方面甲", "问题甲", f"问题{r}", f"措施{r}", status="正在推进", done="")
+        )
+        ws.write_formula(r, 8, "=TODAY()+30", None, 45707)
+    wb.close()
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace("<f>TODAY()+30</f>", '<f t="shared" ref="I2:I4" si="0">TODAY()+30</f>', 1)
+    xml = re.sub(r"<f>TODAY\(\)\+30</f>", '<f t="shared" si="0"/>', xml)
+    assert xml.count('<f t="shared" si="0"/>') == 2  # I3 and I4 name the shared formula only
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    result = run(path, AS_OF)
+    assert codes(result, "error") == [
+        ("date-volatile", "I2"),
+        ("date-volatile", "I3"),
+        ("date-volatile", "I4"),
+    ]
+    assert result.summary.overdue == []
 
 
 def test_which_formulas_depend_on_the_day():

@@ -24,7 +24,8 @@ from test_compare import build_pair
 from test_mail import smtp_server  # noqa: F401  (fixture)
 from test_watch import log_lines, log_text, no_watcher_outlives_its_test, start, stop, wait_for  # noqa: F401
 
-from ledgerkit.compare import KIND_NAMES, KINDS, compare_files
+from ledgerkit.compare import KIND_NAMES, KINDS
+from ledgerkit.workflow.compared import compare_files
 from ledgerkit.workflow.history import HISTORY_DIR, History, history_name, ledger_key
 
 AS_OF = "2025-02-08"

@@ -149,3 +149,57 @@ def test_two_holders_of_one_record_keep_each_others_entries(tmp_path: Path):
     for t in threads:
         t.join()
     assert len(State(path).files) == 60
+
+
+def test_two_processes_sharing_one_record_keep_each_others_entries(tmp_path: Path):
+    """As watch and serve would be: two processes, each adding entries under the outbox's lock."""
+    import subprocess
+    import sys
+
+    path = tmp_path / ".ledgerkit-state.json"
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ledgerkit.workflow.watch.state import State, Status\n"
+        "state = State(Path(sys.argv[1]))\n"
+        "for n in range(25):\n"
+        "    with state.locked():\n"
+        "        state.put(f'{sys.argv[2]}-{n}.xlsx', hash='1' * 64, status=Status.DONE)\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(path), tag]) for tag in ("甲", "乙")]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    names = set(State(path).files)
+    assert len(names) == 50 and {"甲-24.xlsx", "乙-24.xlsx"} <= names
+
+
+def test_process_file_from_two_processes_at_once(tmp_path: Path):
+    """``process_file`` (serve's entry to watch) on two ledgers of one inbox, in two processes at
+    once: both are done, each with its own output folder, and the record holds both."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import SAMPLES
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("甲.xlsx", "乙.xlsx"):
+        shutil.copy(SAMPLES / "000" / "flat.xlsx", inbox / name)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ledgerkit.workflow.watch import process_file\n"
+        "done = process_file(Path(sys.argv[1]))\n"
+        "sys.exit(0 if done.decided and done.report is not None else 1)\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(inbox / n)]) for n in ("甲.xlsx", "乙.xlsx")]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    state = State(tmp_path / "inbox-输出" / ".ledgerkit-state.json")
+    assert {n: (e.status, e.folder) for n, e in state.files.items()} == {
+        "甲.xlsx": (Status.DONE, "甲"),
+        "乙.xlsx": (Status.DONE, "乙"),
+    }
+    # One after the other (the lock), the second seeing the first's entry in the record.
+    log = (tmp_path / "inbox-输出" / "ledgerkit.log").read_text(encoding="utf-8")
+    assert log.count("开始处理") == 2 and log.count("完成 ") == 2
+    assert "新文件，内容与已处理的" in log  # same content under another name: seen across processes

@@ -188,7 +188,8 @@ FINDINGS = [
         "deadline-invalid",
         "error",
         SHEET,
-        "J8",
+        8,
+        10,
         "deadline",
         "视情况而定",
         "「Sheet1」J8：整改时限“视情况而定”不是日期。",
@@ -198,14 +199,15 @@ FINDINGS = [
         "status-unknown",
         "warning",
         SHEET,
-        "M9",
+        9,
+        13,
         "status",
         "待定",
         "「Sheet1」M9：完成情况“待定”无法识别。",
         "请从下拉列表选择。",
     ),
-    Finding("aspect-check", "warning", SHEET, "B5", "aspect", "", "「Sheet1」B5：方面提醒。", ""),
-    Finding("header-note", "warning", SHEET, "A3", "", "", "「Sheet1」A3：表头提醒。", ""),
+    Finding("aspect-check", "warning", SHEET, 5, 2, "aspect", "", "「Sheet1」B5：方面提醒。", ""),
+    Finding("header-note", "warning", SHEET, 3, 1, "", "", "「Sheet1」A3：表头提醒。", ""),
 ]
 
 
@@ -361,7 +363,7 @@ def test_findings_sheet_links_and_comments(written):
     assert [r[1] for r in rows] == ["错误", "提醒", "提醒", "提醒"]
     assert rows[0][2:8] == (
         "deadline-invalid",
-        "Sheet1!J8",
+        "「Sheet1」J8",  # formats.position, as the message and the console write it
         "整改时限",
         "视情况而定",
         FINDINGS[0].message,
@@ -369,6 +371,7 @@ def test_findings_sheet_links_and_comments(written):
     )
     links = [ws.cell(r, 9).hyperlink for r in range(3, 7)]
     assert links[0].location == f"'{LEDGER_SHEET}'!J8"  # input row 8 is output row 8 here
+    assert ws.cell(3, 9).value == f"「{LEDGER_SHEET}」J8"  # the link's text: the same notation
     assert links[1].location == f"'{LEDGER_SHEET}'!M9"
     assert links[2].location == f"'{LEDGER_SHEET}'!B4"  # a covered merged cell: the visible one
     assert links[3] is None  # the header is no measure row
@@ -384,7 +387,7 @@ def test_findings_map_through_input_rows(tmp_path):
     ledger = small_ledger(tmp_path / "x.xlsx")
     for m in ledger.measures:
         m.row += 10
-    f = Finding("x", "error", SHEET, "$F$15", "measure", "", "消息", "")
+    f = Finding("x", "error", SHEET, 15, 6, "measure", "", "消息", "")
     out = write_workbook(ledger, summarise(ledger, AS_OF), [f], tmp_path / "o.xlsx")
     wb = openpyxl.load_workbook(out)
     assert wb[FINDINGS_SHEET]["I3"].hyperlink.location == f"'{LEDGER_SHEET}'!F5"
@@ -441,8 +444,8 @@ def test_summary_sheet_lists_the_rules_made_and_revised(tmp_path):
     assert got[at + 1] == ("制定制度1项、修订制度1项（据整改进展中《》所列制度名称统计，请核对）。",)
     assert got[at + 2] == ("序号", "制度名称", "原台账位置", "制定/修订")
     assert got[at + 3 : at + 5] == [
-        (1, "《公务接待管理办法》", "整改台账 J2", "制定"),
-        (2, "《财务报销制度》", "整改台账 J4", "修订"),
+        (1, "《公务接待管理办法》", "「整改台账」J2", "制定"),
+        (2, "《财务报销制度》", "「整改台账」J4", "修订"),
     ]
     assert got[at + 6][0].startswith("七、逾期未完成")
     again = run(out, AS_OF)  # the sheet is never read as a ledger: the same figures come back
@@ -541,7 +544,7 @@ def test_texts_over_excel_limit_are_cut(tmp_path, monkeypatch, streamed):
     first.aspect = first.measure = last.progress = long  # aspect B4 alone: a merged cell's top
     last.extras["备注2"] = long
     last.deadline, last.deadline_date = long, None  # a word in a date column
-    finding = Finding("x", "error", SHEET, "F4", "measure", long, "消息" + long, "建议" + long)
+    finding = Finding("x", "error", SHEET, 4, 6, "measure", long, "消息" + long, "建议" + long)
     out = write_workbook(ledger, summarise(ledger, AS_OF), [finding], tmp_path / "o.xlsx")
     wb = openpyxl.load_workbook(out)
     ws = wb[LEDGER_SHEET]
@@ -564,7 +567,7 @@ def test_unwritable_output_is_a_sentence(tmp_path):
     [
         (PermissionError(errno.EACCES, "Permission denied"), "文件可能正在 Excel 或 WPS 中打开"),
         (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间不足"),
-        (OSError(errno.EIO, "Input/output error"), "Input/output error。请检查输出文件夹"),
+        (OSError(errno.EIO, "Input/output error"), "读写磁盘出错。请检查输出文件夹"),
     ],
 )
 def test_library_write_errors_are_sentences(tmp_path, monkeypatch, error, sentence):

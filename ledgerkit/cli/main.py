@@ -20,13 +20,29 @@ import click
 from .. import __version__
 from ..errors import LedgerkitError
 from ..support.console import make_streams_safe
+from .help import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, ChineseContext, width
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LEDGER = "台账文件（.xlsx .xlsm .xls）"
 
 
 class ChineseHelp:
-    """The help option's own line in Chinese, like everything else the user reads."""
+    """Help in Chinese, like everything else the user reads: the help option's own line, the
+    usage placeholders, and the headings and layout (``help.ChineseFormatter``)."""
+
+    context_class = ChineseContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        if isinstance(self, click.Group):
+            kwargs.setdefault("subcommand_metavar", SUBCOMMAND_METAVAR)
+        super().__init__(*args, **kwargs)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The line in the command list: the help's first paragraph when it fits, else its first
+        sentence (click's own cut counts characters and stops mid-sentence in Chinese)."""
+        first = (self.short_help or self.help or "").split("\n\n")[0].strip()  # type: ignore[attr-defined]
+        return first if width(first) <= 2 * limit else first.split("。")[0] + "。"
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -76,7 +92,12 @@ def app() -> None:
 
 
 def as_of_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--as-of", "as_of", metavar="日期", help="统计截止日期 YYYY-MM-DD，默认今天")(f)
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="日期",
+        help="统计截止日期，如 2024-12-23、2024/12/23 或 2024年12月23日，默认今天",
+    )(f)
 
 
 def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,13 +124,23 @@ def path_argument(name: str = "path") -> Callable[[Callable[..., Any]], Callable
     return click.argument(name, type=click.Path(path_type=Path), metavar=name.upper())
 
 
+AS_OF_FORMS = "2024-12-23、2024/12/23、2024.12.23 或 2024年12月23日"
+
+
 def parse_as_of(text: str | None) -> date:
+    """The date forms a ledger's date cells take (``text.parse_date``, the one date parser), as
+    long as the day is written: a month or a year alone is no as-of date."""
     if not text:
         return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerkitError(f"--as-of 的日期“{text}”无效，请写成 2025-03-31 这样的形式。") from None
+    import re
+
+    from ..text import parse_date
+
+    parsed = parse_date(text)
+    whole = len(re.findall(r"\d+", text)) == 3 or re.fullmatch(r"\s*\d{8}\s*", text)
+    if parsed.value is None or not whole:
+        raise LedgerkitError(f"--as-of 的日期“{text}”无效，请写成 {AS_OF_FORMS} 这样的形式。")
+    return parsed.value
 
 
 @app.command(help=f"校验台账：列出错误和提醒。退出码 0 无错误，1 有错误，2 无法读取。\n\nPATH：{LEDGER}")
@@ -176,7 +207,7 @@ def report(
     "--as-of",
     "as_of",
     metavar="日期",
-    help="本次台账的日期 YYYY-MM-DD，默认取其填报时间，没有则取文件修改日期",
+    help="本次台账的日期，如 2024-12-23 或 2024年12月23日，默认取其填报时间，没有则取文件修改日期",
 )
 @click.option(
     "-o", "--out", type=click.Path(path_type=Path), metavar="文件夹", help="把“变化对照.xlsx”写到此文件夹"

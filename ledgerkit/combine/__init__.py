@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import formats
-from ..compare import CHANGES_FILENAME
+from ..config import which_unit
 from ..errors import LedgerkitError
 from ..figures import DUE_SOON_DAYS
+from ..workbook.changes import CHANGES_FILENAME
 from ..workflow.outputs import is_ledger_file
 from .model import (
     REPORT_NAME,
@@ -31,6 +32,7 @@ from .model import (
     Superseded,
     UnitFigures,
     Unreadable,
+    stages_paragraph,
 )
 
 if TYPE_CHECKING:
@@ -133,11 +135,9 @@ def unit_of(result: Result) -> tuple[str, bool]:
     """(unit, named): the ledger's 填报单位, else the unit its title names, else ``[unit] name``
     of the ledgerkit.toml in its folder, else the file name (named False)."""
     ledger = result.ledger
-    for name in (ledger.unit, unit_from_title(ledger.title), result.config.get("unit", "name") or ""):
-        name = " ".join(str(name).split())
-        if name:
-            return name, True
-    return result.path.stem, False
+    stated = (ledger.unit, unit_from_title(ledger.title))
+    name = " ".join(which_unit(stated, result.config.get("unit", "name"), "ledger").split())
+    return (name, True) if name else (result.path.stem, False)
 
 
 def combine(reads: list[FileRead], folder: Path, as_of: date) -> Combined:
@@ -234,6 +234,7 @@ def closing_lines(c: Combined, outputs: dict[str, str | None]) -> list[str]:
     if c.units:
         lines.append(formats.figures_sentence(c.as_of, t.issues, t.issues_done, t.measures, t.measures_done))
         lines.append(f"逾期未完成的整改措施{t.overdue}条，{DUE_SOON_DAYS}天内到期{t.due_soon}条。")
+        lines.append(stages_paragraph(c))  # the same totals as the 巡察办 states them
     with_errors = [u.unit for u in c.units if u.errors]
     if with_errors:
         lines.append(

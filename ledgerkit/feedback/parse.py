@@ -23,13 +23,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..reading.columns import match_header
+from ..reading.sections import title_key
 from ..text import TRIM, numbering_style, strip_numbering
 from .read import Block, FeedbackDocument, Paragraph, Table
 
 ITEM_STYLES = frozenset(("cn", "cn_paren", "problem_n", "arabic", "arabic_paren"))
 ROLES = ("aspect", "problem", "issue")
 # A description's label, opening a paragraph or following the title in the item's own paragraph.
-_DESCRIBED = re.compile(r"(?:具体表现|主要表现|问题描述|问题表现|表现为)\s*[:：]\s*")
+_DESCRIBED = re.compile(r"(?:(?:具体|主要|问题)?表现(?:为|在)?|问题描述)\s*[:：]\s*")
 # Lines that close a document, not describe an item: a date alone, a signature, an attachment's
 # label, a contact line.
 _CLOSING = re.compile(
@@ -63,11 +64,12 @@ class Hierarchy:
 
     @property
     def counts(self) -> tuple[int, int, int]:
-        """(aspects, problems, issues) as ``summary`` counts them from the ledger."""
-        aspects = sum(1 for a in self.aspects if a.title)
-        problems = sum(1 if p.title else len(p.issues) for a in self.aspects for p in a.problems)
-        issues = sum(len(p.issues) for a in self.aspects for p in a.problems)
-        return aspects, problems, issues
+        """(aspects, problems, issues) as ``summary`` counts them from the ledger: by their
+        matching keys, so a title repeated further on is the same item, as the reader takes it."""
+        keys = [tuple(title_key(t) for t in row[:3]) for row in self.rows()]
+        aspects = {a for a, _p, _i in keys if a}
+        problems = {(a, p) if p else (a, p, i) for a, p, i in keys}  # no problem: the issue is its own
+        return len(aspects), len(problems), len(set(keys))
 
     def rows(self) -> Iterator[tuple[str, str, str, str]]:
         """(方面, 问题, 具体问题, 问题描述), one per issue, in feedback order."""
@@ -108,10 +110,11 @@ def parse_tables(tables: list[Table]) -> Hierarchy:
         at, columns = found
         header = table.rows[at]
         held = {"aspect": "", "problem": ""}
-        for row in table.rows[at + 1 :]:
+        across = table.across or (False,) * len(table.rows)
+        for row, merged in zip(table.rows[at + 1 :], across[at + 1 :], strict=True):
             if row == header:
                 continue  # the header repeated on a new page
-            _table_row(builder, columns, row, held)
+            _table_row(builder, columns, row, held, merged)
     return builder.hierarchy("table")
 
 
@@ -129,7 +132,7 @@ def _table_header(table: Table) -> tuple[int, dict[str, int]] | None:
 
 
 def _table_row(
-    builder: _Builder, columns: dict[str, int], row: tuple[str, ...], held: dict[str, str]
+    builder: _Builder, columns: dict[str, int], row: tuple[str, ...], held: dict[str, str], merged: bool
 ) -> None:
     def cell(f: str) -> str:
         c = columns.get(f)
@@ -138,8 +141,8 @@ def _table_row(
     texts = [t for t in row if t]
     if not texts:
         return
-    if len(set(texts)) == 1 and (len(texts) == len(row) or len(texts) >= 3):
-        # one text merged across the row: a section, setting the highest level without a column
+    if merged or (len(set(texts)) == 1 and len(texts) >= 3):
+        # one text across the row: a section, setting the highest level without a column
         level = next((lvl for lvl in ROLES[:2] if lvl not in columns), None)
         if level is not None:
             held[level] = _title(texts[0])

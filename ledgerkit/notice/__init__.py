@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config
+from ..config import Config, which_unit
 from ..errors import LedgerkitError
 from ..figures import Summary
 from ..model import Finding, Ledger
@@ -83,7 +83,7 @@ def save_notice(notice: Notice, config: Config, summary: Summary, out_dir: Path)
 
     Separate from building so a report can gather the notice's findings before it writes the
     workbook, and render the notice after."""
-    target = Path(out_dir) / notice_filename(config.get("unit", "name") or summary.unit)
+    target = Path(out_dir) / notice_filename(which_unit(summary.unit, config.get("unit", "name"), "config"))
     from .render import render, save_word  # python-docx only when a notice is written
 
     return save_word(target, "通报草稿", lambda tmp: render(notice, template_path(config), tmp))

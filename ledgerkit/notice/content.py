@@ -14,12 +14,11 @@ from __future__ import annotations
 from datetime import date
 
 from .. import formats
-from ..config import Config
-from ..errors import LedgerkitError
+from ..config import NOTICE_CHOICES, Config
 from ..figures import IssueFigures, Summary, status_tally
-from ..model import Finding, Ledger, Measure
+from ..model import Finding, Ledger, Measure, cell_name
 from ..rules import findings
-from ..text import fold, not_applicable
+from ..text import fold, not_applicable, without_status
 from .hygiene import (
     FORBIDDEN,
     SOFT_END,
@@ -39,23 +38,6 @@ from .hygiene import (
 )
 from .model import PLACEHOLDER_MARK, Notice, Para, Span, text_width
 from .wording import Value, Wording, load_wording
-
-# How the notice numbers its own headings ([notice] options); not text.NUMBERING, the grammar
-# of the numbering offices type in ledger text.
-NUMBERING = {
-    "problem_numbering": {"per_aspect": "每个方面重新编号", "continuous": "全文连续编号"},
-    "issue_numbering": {
-        "continuous": "全文连续编号",
-        "per_problem": "每个问题重新编号",
-        "per_aspect": "每个方面重新编号",
-    },
-    "layout": {"three_parts": "分三部分（开展情况、具体问题、下一步打算）", "one_part": "不分部分"},
-}
-DEFAULT_NUMBERING = {
-    "problem_numbering": "per_aspect",
-    "issue_numbering": "continuous",
-    "layout": "three_parts",
-}
 
 # Required config values: (section, key) -> the name shown in 【待填：…】 and in the missing list.
 REQUIRED = {
@@ -88,8 +70,8 @@ class _Builder:
         self.missing: list[str] = []
         self.warnings: list[Finding] = []
         self._warned: set[tuple[str, str]] = set()
-        self.numbering = {k: self._choice(k) for k in NUMBERING}
-        self.bold = bool(config.get("notice", "bold_headings", False))
+        self.numbering = {k: getattr(config.notice, k) for k in NOTICE_CHOICES}  # checked when loaded
+        self.bold = config.notice.bold_headings
 
     # -- values
 
@@ -117,13 +99,6 @@ class _Builder:
         value = self.config.get(section, key)
         return tidy(str(value)) if value is not None else default
 
-    def _choice(self, key: str) -> str:
-        value = self.optional("notice", key, DEFAULT_NUMBERING[key])
-        if value not in NUMBERING[key]:
-            allowed = "；".join(f"{k}（{v}）" for k, v in NUMBERING[key].items())
-            raise LedgerkitError(f"配置文件中 [notice] {key} 的值“{value}”无效。可用的值：{allowed}。")
-        return value
-
     # -- ledger text
 
     def ledger_text(self, m: Measure, fieldname: str, value: str) -> str:
@@ -132,20 +107,22 @@ class _Builder:
         bad = sorted(set(FORBIDDEN.findall(value)))
         if not bad:
             return value
-        sheet, cell = self._source(m, fieldname)
-        key = (sheet, cell or f"{m.row}:{fieldname}")
+        sheet, row, column = self._source(m, fieldname)
+        key = (sheet, cell_name(row, column) or f"{m.row}:{fieldname}")
         if key not in self._warned:
             self._warned.add(key)
             codes = "、".join(f"U+{ord(c):04X}" for c in bad)
             shown = FORBIDDEN.sub(lambda x: f"\\u{ord(x.group()):04x}", value)
             self.warnings.append(
-                findings.make("text-forbidden-char", sheet, cell, field=fieldname, value=shown, codes=codes)
+                findings.make(
+                    "text-forbidden-char", sheet, row, column, field=fieldname, value=shown, codes=codes
+                )
             )
         return FORBIDDEN.sub("", value)
 
-    def _source(self, m: Measure, fieldname: str) -> tuple[str, str]:
+    def _source(self, m: Measure, fieldname: str) -> tuple[str, int, int]:
         src = self.ledger.source(m, fieldname)  # None for a sheet the ledger does not list
-        return (src.sheet, src.cell) if src is not None else (m.sheet, "")
+        return (src.sheet, src.row, src.column) if src is not None else (m.sheet, 0, 0)
 
     def title_of(self, m: Measure | None, fieldname: str, text: str) -> str:
         return trim(self.ledger_text(m, fieldname, text) if m is not None else text)
@@ -160,11 +137,11 @@ class _Builder:
         title = fix_spans(title)
         return Notice(
             title=[cut_spans(title, a, b) for a, b in title_breaks(_text(title))],
-            subtitle=self.word("title", "public") if self.config.get("notice", "public", False) else "",
+            subtitle=self.word("title", "public") if self.config.notice.public else "",
             body=[Para(p.kind, fix_spans(p.spans)) for p in body],
             signature=self.signature(fix_spans([issuer])),
             date=formats.cn_date(date_value),
-            sealed=bool(self.config.get("notice", "sealed", False)),
+            sealed=self.config.notice.sealed,
             missing=self._missing_in_order(),
             warnings=self.warnings,
         )
@@ -421,7 +398,7 @@ class _Builder:
             paras.append(Para("issue", spans))
             label_for = title or f"第 {n} 个"
         paras.extend(self.progress(it, first, label_for))
-        if self.config.get("notice", "self_assessment", False):
+        if self.config.notice.self_assessment:
             paras.append(
                 Para("text", self.fill("progress", "self_assessment", status=self.status(it, first)))
             )
@@ -443,7 +420,8 @@ class _Builder:
         seen: set[str] = set()
         blank: list[Measure] = []
         for m in rows:
-            pieces = split_lines(self.ledger_text(m, "progress", self._progress_cell(m)))
+            # a status stated at a line's head ("整改状态：已完成。") is counted, not said again
+            pieces = split_lines(self.ledger_text(m, "progress", without_status(self._progress_cell(m))))
             if not pieces or not_applicable("".join(pieces)):
                 blank.append(m)
                 continue
@@ -452,7 +430,8 @@ class _Builder:
                 seen.add(key)
                 texts.append(pieces)
         if not texts:
-            sheet, cell = self._source(blank[0], "progress") if blank else ("", "")
+            sheet, row, column = self._source(blank[0], "progress") if blank else ("", 0, 0)
+            cell = cell_name(row, column)
             where = f"（工作表“{sheet}”{cell}）" if cell else ""
             span = self.placeholder("整改进展", f"整改进展：具体问题“{title}”{where}")
             return [Para("progress", [self.label(), span])]
@@ -493,8 +472,8 @@ class _Builder:
         return lines
 
     def _warn_no_progress(self, m: Measure, title: str) -> None:
-        sheet, cell = self._source(m, "progress")
-        self.warnings.append(findings.make("notice-progress-missing", sheet, cell, title=title))
+        sheet, row, column = self._source(m, "progress")
+        self.warnings.append(findings.make("notice-progress-missing", sheet, row, column, title=title))
 
     def status(self, it: IssueFigures, first: Measure | None) -> list[Span]:
         """The issue's status as the ledger states it: one word, or a count per status."""

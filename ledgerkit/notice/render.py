@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from ..errors import LedgerkitError
+from ..errors import LedgerkitError, os_reason
 from ..support.atomic import atomic_path
 from .model import Notice, Span, text_width
 
@@ -401,7 +401,7 @@ def save_word(target: Path, what: str, write: Callable[[Path], None]) -> Path:
             f"无法保存{what}“{target.name}”：文件可能正在 Word 中打开，请关闭后重试。"
         ) from None
     except OSError as exc:
-        raise LedgerkitError(f"无法保存{what}“{target}”：{exc.strerror or exc}。") from None
+        raise LedgerkitError(f"无法保存{what}“{target}”：{os_reason(exc)}。") from None
     return target
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..model import col_letter, column_index
+
 Cell = tuple[int, int]  # 0-based (row, col)
 
 # Functions whose result changes with the day the file is opened.
@@ -21,20 +23,8 @@ _REF = re.compile(
 )
 
 
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def _letters(c: int) -> str:
-    out = ""
-    c += 1
-    while c:
-        c, rest = divmod(c - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+# Column letters ↔ 0-based index: the model's, the one pair of functions for A1.
+_col, _letters = column_index, col_letter
 
 
 def shift_formula(text: str, dr: int, dc: int) -> str:

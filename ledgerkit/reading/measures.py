@@ -44,7 +44,7 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
                 # A new aspect / problem: what was "same as above" below it no longer is.
                 _reset_below(ctx, row, c, lowers)  # type: ignore[arg-type]
                 at = row.at(c)  # type: ignore[arg-type]
-                ctx.state[level] = (title, key, Source(name, a1(*at), text))
+                ctx.state[level] = (title, key, Source.at(name, at, text))
                 ctx.from_section.discard(level)
             else:
                 title = prev[0]  # retyped with a 。 or other quotes: the same item, as first written
@@ -55,7 +55,7 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
             if prev is None and level == "aspect" and aspect_from_sheet:
                 prev = ctx.state[level] = (
                     *title_of(ctx, aspect_from_sheet),
-                    Source(name, "", aspect_from_sheet),
+                    Source(name, 0, 0, aspect_from_sheet),
                 )
             if prev is None:
                 continue
@@ -67,7 +67,7 @@ def read_row(ctx: Context, row: Row, aspect_from_sheet: str) -> Measure:
     for f, c in ctx.text_cols:
         setattr(m, f, texts[c])
         if c in row.merged_from:
-            m.origins[f] = Source(name, a1(*row.merged_from[c]), texts[c])
+            m.origins[f] = Source.at(name, row.merged_from[c], texts[c])
     _read_parsed(ctx, row, m)
     if h.extras:
         m.extras = {h.texts[c]: _extra_text(row.values[c], texts[c]) for c in h.extras}
@@ -104,7 +104,7 @@ def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
         m.status_text = row.texts[c]
         m.status = canonical_status(m.status_text) if m.status_text else None
         if c in row.merged_from:
-            m.origins["status"] = Source(m.sheet, a1(*row.merged_from[c]), m.status_text)
+            m.origins["status"] = Source.at(m.sheet, row.merged_from[c], m.status_text)
     _status_in_text(ctx, row, m, c)
     done_unknown = False
     for f, c, is_deadline in ctx.date_cols:
@@ -129,7 +129,7 @@ def _read_parsed(ctx: Context, row: Row, m: Measure) -> None:
         else:
             m.done_on_text, m.done_on = text, parsed.value
         if c in row.merged_from:
-            m.origins[f] = Source(m.sheet, a1(*row.merged_from[c]), text)
+            m.origins[f] = Source.at(m.sheet, row.merged_from[c], text)
     if not m.status_text:  # blank: 未开始, unless a completion date says done
         m.status = None if done_unknown else "已完成" if m.done_on is not None else "未开始"
 
@@ -171,7 +171,7 @@ def _status_in_text(ctx: Context, row: Row, m: Measure, status_col: int | None) 
     at = row.at(pc)  # type: ignore[arg-type]
     if not m.status_text:
         m.status_text, m.status = said, canonical_status(said)
-        m.origins["status"] = Source(m.sheet, a1(*at), said)
+        m.origins["status"] = Source.at(m.sheet, at, said)
     elif canonical_status(said) != m.status and status_col is not None:
         name = "".join(ctx.header.texts.get(status_col, "完成情况").split())
         where = "".join(ctx.header.texts.get(pc, "整改进展").split())  # type: ignore[arg-type]
@@ -227,14 +227,14 @@ def formula_findings(sheet: RawSheet, header: Header, start: int, measures: list
             reason = f"计算结果是错误值“{error}”" if error else "文件中没有保存计算结果"
             name = header.texts.get(c, f)
             out.append(
-                findings.make(
-                    "formula-unreadable", sheet.name, a1(r, c), field=f, value=error, name=name, reason=reason
+                findings.make_at(
+                    "formula-unreadable", sheet.name, (r, c), field=f, value=error, name=name, reason=reason
                 )
             )
         elif error:
-            out.append(findings.make("formula-error-value", sheet.name, a1(r, c), field=f, value=error))
+            out.append(findings.make_at("formula-error-value", sheet.name, (r, c), field=f, value=error))
         else:
-            out.append(findings.make("formula-no-value", sheet.name, a1(r, c), field=f))
+            out.append(findings.make_at("formula-no-value", sheet.name, (r, c), field=f))
     _unknown_where_unreadable(sheet, header, measures, bad)
     return out
 
@@ -250,17 +250,9 @@ def _unknown_where_unreadable(
             if f not in cols or (f == "done_on" and m.status_text):
                 continue
             src = m.origins.get(f)
-            at = _cell_of(src.cell) if src is not None else (m.row - 1, cols[f])
+            at = (src.row - 1, src.column - 1) if src is not None else (m.row - 1, cols[f])
             if at in bad:
                 m.status = None
-
-
-def _cell_of(ref: str) -> tuple[int, int]:
-    letters = ref.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(ref[len(letters) :]) - 1, col - 1
 
 
 def split_measures(measures: list[Measure], ledger: Ledger | None = None) -> list[Measure]:
@@ -283,7 +275,7 @@ def split_measures(measures: list[Measure], ledger: Ledger | None = None) -> lis
             continue
         progress = split_numbered(m.progress) if m.progress else []
         src = ledger.source(m, "progress") if ledger is not None else m.origins.get("progress")
-        whole = Source(m.sheet, src.cell if src is not None else "", m.progress)
+        whole = Source(m.sheet, src.row, src.column, m.progress) if src else Source(m.sheet, 0, 0, m.progress)
         for k, text in enumerate(parts, start=1):
             piece = _copy(m)
             piece.measure, piece.part = text, k

@@ -122,7 +122,7 @@ def normalise(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     if not ledger_sheets:
         raise UnreadableError(_no_header_message(raw))
     ledger_sheets, instructions = _without_instructions(ledger_sheets)
-    notes: list[Finding] = [findings.make("instructions-sheet", s.name, "") for s in instructions]
+    notes: list[Finding] = [findings.make("instructions-sheet", s.name) for s in instructions]
     picked, version_notes = versions.pick_sheets(ledger_sheets)
     # old versions are not counted, but nothing the office wrote is lost: kept under 其他内容
     superseded = [s for s, _h in ledger_sheets if not any(s is k for k, _h2 in picked)]
@@ -221,7 +221,7 @@ def _restore_other_rows(sheet: RawSheet) -> list[OtherRow]:
 
 
 def _macro_note(ledger: Ledger) -> Finding:
-    return findings.make("macros-not-kept", ledger.sheets[0].name, "A1")
+    return findings.make("macros-not-kept", ledger.sheets[0].name, 1, 1)
 
 
 def _has_rows(sheet: RawSheet, header: Header) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from ..errors import UnreadableError
+from ..errors import UnreadableError, os_reason
 from .xlsx_parts import (
     Extent,
     HostilePart,
@@ -101,7 +101,7 @@ def read_bytes(path: Path) -> bytes:
     except IsADirectoryError:
         raise UnreadableError(f"“{name}”是文件夹，不是台账文件。") from None
     except OSError as exc:
-        raise UnreadableError(f"无法打开“{name}”：{exc.strerror}。请确认文件没有被其他程序独占。") from None
+        raise UnreadableError(f"无法打开“{name}”：{os_reason(exc)}。请确认文件没有被其他程序独占。") from None
 
 
 def inspect_data(path: Path, data: bytes) -> tuple[str, frozenset[str]]:

@@ -17,7 +17,6 @@ from ..model import (
     OTHER_KINDS,
     Finding,
     Source,
-    a1,
 )
 from ..rules import findings
 from ..text import (
@@ -96,7 +95,7 @@ class Context:
         self, code: str, r: int, c: int, value: str = "", *, field: str | None = None, **values: object
     ) -> None:
         """Note a finding at the input cell (r, c), 0-based."""
-        self.found.append(findings.make(code, self.sheet.name, a1(r, c), field=field, value=value, **values))
+        self.found.append(findings.make_at(code, self.sheet.name, (r, c), field=field, value=value, **values))
 
 
 def merged_fill(sheet: RawSheet, start_row: int) -> dict[tuple[int, int], tuple[int, int]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ..model import (
     Source,
-    a1,
 )
 from ..text import (
     fold,
@@ -93,7 +92,7 @@ def apply_section(ctx: Context, row: Row) -> None:
     level = ctx.section_levels.get(numbering_style(text) or "plain")
     if level is None:
         return
-    ctx.state[level] = (*title_of(ctx, text), Source(ctx.sheet.name, a1(row.index, c), text))
+    ctx.state[level] = (*title_of(ctx, text), Source.at(ctx.sheet.name, (row.index, c), text))
     ctx.fresh.add(level)
     ctx.from_section.add(level)
     for lower in LEVELS[LEVELS.index(level) + 1 :]:

@@ -137,13 +137,13 @@ def pick_sheets(
         others = "、".join(f"「{s.name}」" for i, s in enumerate(sheets) if i != k)
         if ambiguous:
             notes.append(
-                findings.make("sheet-versions-ambiguous", kept.name, "", others=others, reason=ambiguous)
+                findings.make("sheet-versions-ambiguous", kept.name, others=others, reason=ambiguous)
             )
         for i, s in enumerate(sheets):
             if i != k:
                 dropped.add(group[i])
-                where = a1(ledger_sheets[group[i]][1].rows[0], 0)
-                notes.append(findings.make("sheet-superseded", s.name, where, kept=kept.name))
+                where = (ledger_sheets[group[i]][1].rows[0], 0)
+                notes.append(findings.make_at("sheet-superseded", s.name, where, kept=kept.name))
     return [x for i, x in enumerate(ledger_sheets) if i not in dropped], notes
 
 
@@ -225,10 +225,10 @@ def pick_columns(sheet: RawSheet, header: Header, ours: bool = False) -> list[Fi
             keep = header.columns[f]  # as before: the first; the error says to choose
             others = "、".join(f"「{header.texts[c]}」（{a1(row, c)}）" for c in cols if c != keep)
             notes.append(
-                findings.make(
+                findings.make_at(
                     "column-versions-ambiguous",
                     sheet.name,
-                    a1(row, keep),
+                    (row, keep),
                     field=f,
                     value=header.texts[keep],
                     others=others,
@@ -242,10 +242,10 @@ def pick_columns(sheet: RawSheet, header: Header, ours: bool = False) -> list[Fi
         for c in cols:
             if c != keep:
                 notes.append(
-                    findings.make(
+                    findings.make_at(
                         "column-superseded",
                         sheet.name,
-                        a1(row, c),
+                        (row, c),
                         field=f,
                         value=header.texts[c],
                         kept=header.texts[keep],

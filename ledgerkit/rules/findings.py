@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from ..model import Finding
+from ..formats import position
+from ..model import Finding, cell_name
 
 
 class Rule(NamedTuple):
@@ -249,25 +250,36 @@ REGISTRY: dict[str, Rule] = {
 
 
 def make(
-    code: str, sheet: str, cell: str, *, field: str | None = None, value: str = "", **values: object
+    code: str,
+    sheet: str,
+    row: int = 0,
+    column: int = 0,
+    /,  # positional only: a message may have a {row} of its own
+    *,
+    field: str | None = None,
+    value: str = "",
+    **values: object,
 ) -> Finding:
-    """A finding at ``sheet``/``cell``, its message filled from the registry."""
+    """A finding at ``sheet`` (1-based ``row``/``column``; 0 for none), its message filled from
+    the registry and opened with its position as every output writes it (``formats.position``)."""
     rule = REGISTRY[code]
     values = {"name": values.pop("name", ""), "value": value, **values}
-    where = f"「{sheet}」{cell}：" if cell else f"「{sheet}」："
     return Finding(
         code,
         rule.severity,
         sheet,
-        cell,
+        row,
+        column,
         rule.field if field is None else field,
         value,
-        where + rule.message.format(**values),
+        position(sheet, cell_name(row, column)) + "：" + rule.message.format(**values),
         rule.hint.format(**values),
     )
 
 
-_CELL = re.compile(r"([A-Z]+)(\d+)$")
+def make_at(code: str, sheet: str, grid: tuple[int, int], /, **kwargs: Any) -> Finding:
+    """``make`` at a reader's 0-based (row, column) in the sheet's grid."""
+    return make(code, sheet, grid[0] + 1, grid[1] + 1, **kwargs)
 
 
 def sort_findings(findings: Iterable[Finding], sheet_order: list[str]) -> list[Finding]:
@@ -275,10 +287,7 @@ def sort_findings(findings: Iterable[Finding], sheet_order: list[str]) -> list[F
     order = {name: i for i, name in enumerate(sheet_order)}
 
     def key(f: Finding) -> tuple[int, int, int, int, str]:
-        m = _CELL.match(f.cell)
-        row = int(m[2]) if m else 0
-        col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(m[1]))) if m else 0
-        return (f.severity != "error", order.get(f.sheet, len(order)), row, col, f.code)
+        return (f.severity != "error", order.get(f.sheet, len(order)), f.row, f.column, f.code)
 
     return sorted(findings, key=key)
 

@@ -10,7 +10,7 @@ file carries no marks (no error either).
 
 from __future__ import annotations
 
-from ..model import DONE, Finding, Ledger
+from ..model import DONE, Finding, Ledger, column_index
 from ..reading.read import RawWorkbook
 from . import findings
 
@@ -40,7 +40,8 @@ def mark_findings(raw: RawWorkbook, ledger: Ledger) -> list[Finding]:
             findings.make(
                 "status-empty-but-marked",
                 m.sheet,
-                f"{col}{m.row}" if col else f"A{m.row}",
+                m.row,
+                column_index(col) + 1 if col else 1,
                 name=name or "完成情况",
                 mark=MEANING[mark],
                 counted=m.status,

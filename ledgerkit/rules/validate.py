@@ -34,7 +34,7 @@ def finding(
     code: str,
     value: str = "",
     *,
-    cell: str = "",
+    at: tuple[int, int] = (0, 0),
     sheet: str = "",
     **extra: object,
 ) -> Finding:
@@ -43,9 +43,10 @@ def finding(
     if m is not None:
         src = ledger.source(m, field) if field else None
         sheet = sheet or m.sheet
-        cell = cell or (src.cell if src else f"A{m.row}")
+        # the value's cell; the row's first cell where the ledger has no column for it
+        at = at if at[0] else (src.row, src.column) if src else (m.row, 1)
     name = _field_name(ledger, sheet, field) if field else ""
-    return make(code, sheet, cell, value=value, name=name, **extra)
+    return make(code, sheet, *at, value=value, name=name, **extra)
 
 
 def _field_name(ledger: Ledger, sheet: str, field: str) -> str:
@@ -172,7 +173,7 @@ def columns_missing(ledger: Ledger, as_of: date) -> Iterable[Finding]:
     for info in ledger.sheets:
         for field in ("department", "owner", "deadline", "status"):
             if field not in info.columns:
-                cell = f"A{info.header_rows[0]}"
+                at = (info.header_rows[0], 1)  # the header row's first cell
                 said = _said_in_text(ledger, info.name) if field == "status" else 0
                 if said:  # the statuses were read from the progress text: say so instead
                     progress = _field_name(ledger, info.name, "progress")
@@ -180,15 +181,13 @@ def columns_missing(ledger: Ledger, as_of: date) -> Iterable[Finding]:
                         ledger,
                         None,
                         "status-in-text",
-                        cell=cell,
+                        at=at,
                         sheet=info.name,
                         count=said,
                         progress=progress,
                     )
                     continue
-                yield finding(
-                    ledger, None, "column-missing", STANDARD_NAMES[field], cell=cell, sheet=info.name
-                )
+                yield finding(ledger, None, "column-missing", STANDARD_NAMES[field], at=at, sheet=info.name)
 
 
 def _said_in_text(ledger: Ledger, sheet: str) -> int:
@@ -252,7 +251,7 @@ def progress_future_date(ledger: Ledger, as_of: date) -> Iterable[Finding]:
     for m in ledger.measures:
         if not m.progress or not _HAS_YEAR.search(m.progress):
             continue
-        later = [d.text for d in dates_named(m.progress) if not d.planned and d.first_day > day]
+        later = [d.text for d in dates_named(m.progress, after=day) if not d.planned]
         if not later:
             continue
         f = finding(
@@ -299,8 +298,8 @@ def text_too_long(ledger: Ledger, as_of: date) -> Iterable[Finding]:
         for field, text in [*zip(CANONICAL_TEXT, _TEXTS(m), strict=True), *m.extras.items()]:
             if len(text) > EXCEL_CELL_LIMIT:
                 src = ledger.source(m, field)
-                cell = src.cell if src else f"A{m.row}"
-                yield finding(ledger, m, "text-too-long", text[:20] + "……", cell=cell, length=len(text))
+                at = (src.row, src.column) if src else (m.row, 1)
+                yield finding(ledger, m, "text-too-long", text[:20] + "……", at=at, length=len(text))
 
 
 def _has_column(ledger: Ledger, m: Measure, field: str) -> bool:

@@ -118,7 +118,7 @@ def _iso(text: str) -> date:
 
 
 def _finding(f: dict[str, str]) -> dict[str, str]:
-    where = f"「{f['sheet']}」{f['cell']}" if f.get("sheet") and f.get("cell") else f.get("cell", "")
+    where = formats.position(f["sheet"], f["cell"]) if f.get("sheet") and f.get("cell") else f.get("cell", "")
     return {
         "code": f["code"],
         "cell": f.get("cell", ""),

@@ -11,7 +11,7 @@ it cannot be written. The sheets are written by their own modules:
 - summary_sheet.py  汇总: figures, tables and charts;
 - findings_sheet.py 校验结果;
 - other_sheet.py    其他内容: the input's rows that are not measures;
-- 变化 (with ``changes``): compare.add_changes_sheet, one row per change since the last version;
+- 变化 (with ``changes``): changes.add_changes_sheet, one row per change since the last version;
 - template.py       the blank template and its 填报说明;
 - fast_cells.py     the ledger sheet's cells into XML faster, byte for byte the XML xlsxwriter writes.
 
@@ -94,8 +94,14 @@ CONSTANT_MEMORY_ROWS = 50_000
 IN_MEMORY_ROWS = 20_000
 
 
+CLEANED_MARK = "（清洗）"
+
+
 def workbook_filename(input_path: Path) -> str:
-    return f"{input_path.stem}（清洗）.xlsx"
+    """``台账.xlsx`` → ``台账（清洗）.xlsx``; a cleaned ledger reported again keeps its name (no
+    ``（清洗）（清洗）``)."""
+    stem = input_path.stem
+    return f"{stem}.xlsx" if stem.endswith(CLEANED_MARK) else f"{stem}{CLEANED_MARK}.xlsx"
 
 
 def write_workbook(
@@ -138,7 +144,7 @@ def write_workbook(
             sheet.write(wb, styles, placed)
             write_summary_sheet(wb, styles, ledger, summary, changes)
             if changes is not None:
-                from ..compare import add_changes_sheet
+                from .changes import add_changes_sheet
 
                 add_changes_sheet(wb, changes, CHANGES_SHEET)
             write_findings_sheet(wb, styles, findings, placed)

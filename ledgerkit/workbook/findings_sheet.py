@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..formats import position
 from ..model import STANDARD_HEADERS, Finding, a1
 from .ledger_sheet import Placed
 from .styles import (
@@ -46,7 +47,7 @@ def write_findings_sheet(wb: Workbook, styles: Styles, findings: list[Finding], 
     links = 0
     for i, f in enumerate(findings):
         r = 2 + i
-        where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+        where = position(f.sheet, f.cell)
         texts = (
             SEVERITY_NAMES.get(f.severity, f.severity),
             f.code,
@@ -67,7 +68,7 @@ def write_findings_sheet(wb: Workbook, styles: Styles, findings: list[Finding], 
         rc = target.get(id(f))
         if rc is not None and links < MAX_LINKS:
             ref = a1(*rc)
-            ws.write_url(r, 8, f"internal:'{LEDGER_SHEET}'!{ref}", styles.link, f"{LEDGER_SHEET}!{ref}")
+            ws.write_url(r, 8, f"internal:'{LEDGER_SHEET}'!{ref}", styles.link, position(LEDGER_SHEET, ref))
             links += 1
         else:
             ws.write_blank(r, 8, None, center)

@@ -17,14 +17,14 @@ starts with = + - @ stays text, so a ledger cannot smuggle a formula into the ou
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..config import which_unit
 from ..figures import Summary
-from ..model import STANDARD_HEADERS, Finding, Ledger, Measure
+from ..model import STANDARD_HEADERS, Finding, Ledger, Measure, col_letter
 from ..rules.validate import EXCEL_CELL_LIMIT
 from .fast_cells import StreamedRows, install_fast_cells
 from .styles import (
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 EXCEL_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()  # serial 0 in the 1900 date system
 NOTE_SIZE = (320, 148)  # pixels: 2.5 × 2 times Excel's default, for a few sentences of Chinese
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)")
 # A text this long may be over Excel's limit (in UTF-16 units): cut before writing it.
 _MAYBE_LONG = EXCEL_CELL_LIMIT // 2
 
@@ -89,7 +88,7 @@ class LedgerSheet:
     def plan(cls, ledger: Ledger, summary: Summary | None, streamed: bool = False) -> LedgerSheet:
         rows = ledger_rows(ledger)
         cols = ledger_columns(ledger)
-        unit = ledger.unit or (summary.unit if summary else "")
+        unit = which_unit(ledger.unit, summary.unit if summary else "", "ledger")
         return cls(
             ledger=ledger,
             rows=rows,
@@ -118,11 +117,10 @@ class LedgerSheet:
             by_row.setdefault((m.sheet, m.row), self.first + i)
         placed: Placed = {}
         for f in findings:
-            ref = _CELL_REF.match(f.cell or "")
-            r = by_row.get((f.sheet, int(ref[2]))) if ref else None
-            if ref is None or r is None:
+            r = by_row.get((f.sheet, f.row)) if f.column else None
+            if r is None:
                 continue
-            c = _finding_column(self.ledger, self.cols, f, ref[1].upper())
+            c = _finding_column(self.ledger, self.cols, f, col_letter(f.column - 1))
             span = self.runs.get(c)
             if span is not None:  # a covered merged cell: the note goes on the merge's visible cell
                 i = r - self.first

@@ -32,6 +32,7 @@ SEVERITY_NAMES = {"error": "错误", "warning": "提醒"}
 
 _BASE = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
 _MARK = {"bg_color": "#FFFF00", "border": 2, "border_color": "#FF0000"}  # a cell with a finding
+_RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}  # overdue, a red flag: Excel's "bad" look
 _ALIGNS = {
     "left": {"align": "left"},
     "center": {"align": "center"},
@@ -47,6 +48,9 @@ class Styles:
             {"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
         )
         self.subtitle = wb.add_format({"font_name": FONT, "font_size": 11, "valign": "vcenter"})
+        self.line = wb.add_format(
+            {"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "vcenter"}
+        )
         self.section = wb.add_format({"font_name": FONT, "font_size": 12, "bold": True, "valign": "vcenter"})
         self.header = wb.add_format({**_BASE, "bold": True, "align": "center", "bg_color": "#DDEBF7"})
         # (align, marked) -> a table cell: 10-point 宋体, thin border, wrapped; dates as 2025年1月31日
@@ -54,11 +58,14 @@ class Styles:
         for align, extra in _ALIGNS.items():
             self.cells[(align, False)] = wb.add_format({**_BASE, **extra})
             self.cells[(align, True)] = wb.add_format({**_BASE, **extra, **_MARK})
+        self.text = wb.add_format(_BASE)  # a table cell in the general alignment
+        self.flag = wb.add_format({**_BASE, **_RED})  # a red flag's row (变化明细)
+        self.flag_center = wb.add_format({**_BASE, **_RED, "align": "center"})
         self.number = wb.add_format({**_BASE, "align": "center"})
         self.percent = wb.add_format({**_BASE, "align": "center", "num_format": "0.0%"})
         self.link = wb.add_format({**_BASE, "align": "center", "font_color": "#0563C1", "underline": 1})
         self.note = wb.add_format({"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top"})
-        self.overdue = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.overdue = wb.add_format(_RED)
         self.due_soon = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
         self.done = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
 
@@ -119,13 +126,25 @@ def title_cell(ws: Worksheet, row: int, last_col: int, text: str, fmt: Format) -
 
 
 def print_setup(
-    ws: Worksheet, repeat_row: int | None, margins: tuple[float, float, float, float] | None = None
+    ws: Worksheet,
+    repeat_row: int | None,
+    margins: tuple[float, float, float, float] | None = None,
+    *,
+    a4: bool = False,
+    landscape: bool = False,
+    page_numbers: bool = True,
 ) -> None:
-    """One page wide, as many long; a repeated header row; page numbers in the footer."""
+    """One page wide, as many long; a repeated header row; page numbers in the footer (unless
+    ``page_numbers`` is False); ``a4`` and ``landscape`` where a sheet sets its paper."""
     ws.fit_to_pages(1, 0)
+    if a4:
+        ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
     if margins is not None:  # left, right, top, bottom; header and footer keep Excel's 0.3
         left, right, top, bottom = margins
         ws.set_margins(left=left, right=right, top=top, bottom=bottom)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    if page_numbers:
+        ws.set_footer("&C第 &P 页，共 &N 页")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import formats
+from ..config import which_unit
 from ..figures import (
     DUE_SOON_DAYS,
     DueItem,
@@ -64,7 +65,7 @@ def write_summary_sheet(
     w.row = 1
     if ledger.title:
         w.line(f"台账：{ledger.title}")
-    reported = reported_line(ledger.unit or summary.unit, ledger.reported_on)
+    reported = reported_line(which_unit(ledger.unit, summary.unit, "ledger"), ledger.reported_on)
     if reported:
         w.line(reported)
     w.line(f"统计截止日期：{formats.cn_date(summary.as_of)}　　来源文件：{Path(summary.file).name}")
@@ -301,7 +302,7 @@ def _rules_table(w: _Cursor, title: str, ledger: Ledger, s: Summary) -> None:
     w.line(f"制定制度{s.rules.made}项、修订制度{s.rules.revised}项（{where}）。")
     w.header(("序号", "制度名称", "原台账位置", "制定/修订"))  # the place in the wider column: one line
     for k, (kind, name, sheet, cell) in enumerate(rows, start=1):
-        w.values((k, name, f"{sheet} {cell}".strip(), kind))
+        w.values((k, name, formats.position(sheet, cell), kind))
     w.row += 1
 
 
@@ -316,7 +317,18 @@ def _due_table(w: _Cursor, title: str, items: list[DueItem], overdue: bool) -> N
     for k, d in enumerate(items[:SUMMARY_LIST_MAX], start=1):
         deadline = date.fromisoformat(d.deadline)
         days = d.days_overdue if overdue else (deadline - w.as_of).days
-        w.values((k, d.measure, deadline, d.department, d.owner, days, f"{d.sheet} 第{d.row}行", d.issue))
+        w.values(
+            (
+                k,
+                d.measure,
+                deadline,
+                d.department,
+                d.owner,
+                days,
+                formats.position(d.sheet, row=d.row),
+                d.issue,
+            )
+        )
     if len(items) > SUMMARY_LIST_MAX:
         colour = "红色" if overdue else "黄色"
         w.line(

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..config import which_unit
 from ..support.atomic import atomic_path, is_temporary
 
 HISTORY_DIR = ".ledgerkit-history"
@@ -32,8 +33,8 @@ KEY_CHARS = 60  # a unit's full name fits; the hash keeps longer ones apart
 
 
 def ledger_key(ledger_unit: str, config_unit: str, filename: str) -> str:
-    """Which ledger this is a version of: "单位：…" or "文件：…"."""
-    unit = (ledger_unit or config_unit or "").strip()
+    """Which ledger this is a version of: "单位：…" or "文件：…" (the ledger's unit first)."""
+    unit = which_unit(ledger_unit, config_unit, "ledger").strip()
     return f"单位：{unit}" if unit else f"文件：{filename}"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import CONFIG_NAME, TEMPLATES_DIR
-from ..errors import LedgerkitError
+from ..errors import LedgerkitError, os_reason, read_only, read_only_folder
 from ..support.atomic import atomic_path
 
 if TYPE_CHECKING:
@@ -101,11 +101,6 @@ class FeedbackInit:
     def config_written(self) -> bool:
         return CONFIG_NAME in self.written
 
-    @property
-    def found_keys(self) -> list[str]:
-        values = self.facts.config()
-        return [f"[{s}] {k}" for s, k in FACT_KEYS if k in values.get(s, {})]
-
     def found_facts(self) -> list[tuple[str, str]]:
         """(label, value as the notice writes it) of each fact found, in FACT_KEYS order."""
         from ..formats import cn_date
@@ -182,6 +177,9 @@ def init_from_feedback(folder: Path, feedback: Path) -> FeedbackInit:
         raise LedgerkitError(
             f"“{ledger}”已存在，没有覆盖，也没有写入其他文件。如要重新生成，请先把它改名或移到别处。"
         )
+    inbox = folder / INBOX_NAME
+    if inbox.exists() and not inbox.is_dir():  # said before anything is written
+        raise LedgerkitError(f"“{inbox}”已存在但不是文件夹，无法创建收件文件夹。请改名或移走该文件后重试。")
     doc = read_feedback(feedback)
     hierarchy = parse_feedback(doc)
     if not hierarchy.counts[2]:
@@ -206,10 +204,9 @@ def init_from_feedback(folder: Path, feedback: Path) -> FeedbackInit:
     else:
         _write_config(config, facts.config())
         result.written.append(CONFIG_NAME)
-    inbox = folder / INBOX_NAME
     if inbox.is_dir():
         result.kept.append(f"{INBOX_NAME}/")
-    elif not inbox.exists():
+    else:
         _make_folder(inbox)
         result.written.append(f"{INBOX_NAME}/")
     return result
@@ -265,7 +262,12 @@ def _make_folder(folder: Path) -> None:
     except FileExistsError:
         raise LedgerkitError(f"“{folder}”已存在但不是文件夹。请换一个文件夹名。") from None
     except OSError as exc:
-        raise LedgerkitError(f"无法创建文件夹“{folder}”：{exc.strerror or exc}。请检查路径和权限。") from None
+        parent = next((p for p in folder.absolute().parents if p.exists()), folder.parent)
+        if read_only(parent, exc):
+            raise read_only_folder(
+                parent, f"无法创建文件夹“{folder.name}”", "换一个可以写入的文件夹运行 ledgerkit init"
+            ) from None
+        raise LedgerkitError(f"无法创建文件夹“{folder}”：{os_reason(exc)}。请检查路径是否正确。") from None
 
 
 def _write(name: str, target: Path) -> None:
@@ -283,7 +285,12 @@ def _write(name: str, target: Path) -> None:
                     f"找不到配置文件模板“{source}”。请重新安装 ledgerkit，或从项目的 templates 文件夹复制 {name}。"
                 )
     except OSError as exc:
-        raise LedgerkitError(f"无法写入“{target}”：{exc.strerror or exc}。请检查文件夹权限。") from None
+        if read_only(target.parent, exc):
+            raise LedgerkitError(
+                f"无法在文件夹“{target.parent.absolute()}”中写入 {name}：该文件夹是只读的（没有写入权限）。"
+                "请换一个可以写入的文件夹运行 ledgerkit init，或请管理员开放写入权限。"
+            ) from None
+        raise LedgerkitError(f"无法写入“{target}”：{os_reason(exc)}。请检查该文件夹。") from None
 
 
 def _report(folder: Path, written: list[str], kept: list[str]) -> str:

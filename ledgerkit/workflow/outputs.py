@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, os_reason, read_only, read_only_folder
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -128,6 +128,9 @@ def ensure_writable_folder(folder: Path) -> None:
             f"输出文件夹“{folder}”无法创建：路径中有一部分是文件而不是文件夹，请检查输出路径。"
         ) from None
     except OSError as exc:
+        where = folder if folder.is_dir() else folder.parent
+        if read_only(where, exc):
+            raise read_only_folder(where, "无法写入清洗台账和通报") from None
         raise OutputError(
-            f"输出文件夹“{folder}”不能写入（{exc.strerror or exc}），请检查该文件夹的权限和磁盘空间。"
+            f"输出文件夹“{folder}”不能写入（{os_reason(exc)}），请检查该文件夹的权限和磁盘空间。"
         ) from None

@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any
 from .. import formats
 from ..errors import LedgerkitError, OutputError
 from .outputs import default_outdir, ensure_writable_folder
-from .outputs import output_folder_name as output_folder_name  # re-exported: where callers found it
+from .outputs import is_ledger_file as is_ledger_file  # re-exported: where callers found them
+from .outputs import ledger_files as ledger_files
+from .outputs import output_folder_name as output_folder_name
 from .outputs import output_folders as output_folders
 
 if TYPE_CHECKING:  # the pipeline imports pandas: only when a report is made
@@ -51,6 +53,26 @@ def _refuse_overwriting_input(src: Path, target: Path) -> None:
 # ---- the result ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Since:
+    """The changes since the last version, as a report carries them to its callers (the CLI,
+    the watched inbox's log and mail, serve's page): typed, so none digs into the JSON."""
+
+    old_file: str  # the file compared with: ``--since``'s, or the watched inbox's remembered copy
+    summary: str  # 与上次（2025年2月1日）相比：新完成5条，……。
+    red_flags: tuple[str, ...]  # 需要关注：… and one line per red flag; () when there is none
+    as_json: dict[str, Any]  # the manifest's ``changes``: {"old": …, "counts": …, <kind>: […]}
+
+    @property
+    def lines(self) -> list[str]:
+        return [self.summary, *self.red_flags]
+
+    @property
+    def headline(self) -> str:
+        """The summary and, when any, the red flags named: one line for a log."""
+        return self.summary + (self.red_flags[0] if self.red_flags else "")
+
+
 @dataclass(slots=True)
 class Report:
     """What reporting one ledger made: picklable, so a worker process can send it back."""
@@ -64,8 +86,18 @@ class Report:
     missing: list[str] = field(default_factory=list)  # notice values still 【待填】
     messages: list[str] = field(default_factory=list)  # lines for the user, e.g. what was mailed
     key: str = ""  # which ledger this is a version of (history.ledger_key)
-    changes: dict[str, Any] | None = None  # since the last version: the manifest's ``changes``
-    change_lines: list[str] = field(default_factory=list)  # its summary line and red flags
+    since: Since | None = None  # the changes since the last version, when compared
+    since_problem: str = ""  # the sentence when the last version could not be read (in messages too)
+
+    @property
+    def changes(self) -> dict[str, Any] | None:
+        """The manifest's ``changes``; None when not compared."""
+        return self.since.as_json if self.since is not None else None
+
+    @property
+    def change_lines(self) -> list[str]:
+        """The summary line and the red flags; [] when not compared."""
+        return self.since.lines if self.since is not None else []
 
     @property
     def errors(self) -> int:
@@ -120,6 +152,7 @@ def report_one(
 ) -> Report:
     """Write the cleaned workbook and the notice draft for one ledger into ``out``; with
     ``since``, the changes since that version too (compared before anything is written)."""
+    from ..config import which_unit
     from ..pipeline import run
     from ..rules.validate import sort_findings
     from ..workbook import workbook_filename, write_workbook
@@ -135,7 +168,7 @@ def report_one(
     if not no_notice:
         from ..notice import build_notice, notice_filename
 
-        unit = result.config.get("unit", "name") or result.summary.unit
+        unit = which_unit(result.summary.unit, result.config.get("unit", "name"), "config")
         _refuse_overwriting_input(path, outdir / notice_filename(unit))
         # The notice's content before anything is written: its findings (progress missing,
         # characters Word cannot hold) belong in the workbook's 校验结果 like every other.
@@ -146,12 +179,17 @@ def report_one(
     workbook = write_workbook(result.ledger, result.summary, findings, workbook_target, comparison)
     report = Report(path, result.summary, findings, workbook, None, result.config, key=key)
     if since_note:
+        report.since_problem = since_note
         report.messages.append(since_note)
     if comparison is not None:
         from ..compare import changes_as_dict, red_flag_lines, summary_line
 
-        report.changes = {"old": comparison.old.as_dict(), **changes_as_dict(comparison)}
-        report.change_lines = [summary_line(comparison), *red_flag_lines(comparison)]
+        report.since = Since(
+            old_file=comparison.old.file,
+            summary=summary_line(comparison),
+            red_flags=tuple(red_flag_lines(comparison)),
+            as_json={"old": comparison.old.as_dict(), **changes_as_dict(comparison)},
+        )
     if notice is not None:
         from ..notice import save_notice
 
@@ -167,35 +205,26 @@ def _changes_since(
 ) -> tuple[Comparison | None, str]:
     """The comparison with the last version, and a sentence when a remembered one could not be
     read. ``--since`` unreadable is the user's to fix: one sentence, exit 2, nothing written."""
+    from .compared import compare_with
+
     if since is None:
         return None, ""
     if isinstance(since, Path):
         _refuse_overwriting_since(since, workbook_target)
         try:
-            return _compare_with(since, result), ""
+            return compare_with(since, result), ""
         except LedgerkitError as exc:
             raise LedgerkitError(f"上次的台账（--since）：{exc.message}") from None
     old = since(key)
     if old is None:
         return None, ""
     try:
-        return _compare_with(old, result), ""
+        return compare_with(old, result), ""
     except LedgerkitError as exc:  # a remembered copy spoilt: the new version is still reported
         why = exc.message.rstrip("。")
     except Exception as exc:  # ours, not the user's: it must not cost the new version its report
         why = f"内部错误 {type(exc).__name__}: {exc}"
     return None, f"上次的版本“{old.name}”无法读取（{why}），本次不含变化对照。"
-
-
-def _compare_with(old_path: Path, result: Result) -> Comparison:
-    """OLD dated by its own 填报时间 (else its file date), NEW by the report's 统计截止日期, so
-    the changes' "newly overdue" agree with the 汇总's overdue figures."""
-    from ..compare import compare, ledger_date
-    from ..pipeline import load
-
-    old, _notes = load(old_path)
-    old_as_of, old_from = ledger_date(old, old_path)
-    return compare(old, result.ledger, old_as_of, result.as_of, old_from=old_from, new_from="统计截止日期")
 
 
 def _refuse_overwriting_since(since: Path, target: Path) -> None:

@@ -13,15 +13,17 @@ from . import print_json
 def compare_command(
     old: Path, new: Path, as_of: date | None, outdir: Path | None, as_json: bool, config: Path | None
 ) -> int:
-    from ...compare import CHANGES_FILENAME, compare_files, report_lines, write_changes_workbook
-    from ...config import load_config
+    from ...compare import report_lines
+    from ...config import load_config, which_unit
+    from ...workbook.changes import CHANGES_FILENAME, write_changes_workbook
+    from ...workflow.compared import compare_files
 
     try:
         cfg = load_config(Path(new), config)
         comparison = compare_files(Path(old), Path(new), as_of)
         written = None
         if outdir is not None:
-            unit = cfg.get("unit", "name") or comparison.new.summary.unit
+            unit = which_unit(comparison.new.summary.unit, cfg.get("unit", "name"), "config")
             written = write_changes_workbook(comparison, Path(outdir) / CHANGES_FILENAME, unit)
     except LedgerkitError as exc:
         print(exc.message, file=sys.stderr)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from ...formats import position
 from ...workflow.report import figures_line
 from . import console, print_json
 
@@ -44,14 +46,21 @@ def print_summary(s) -> None:
         table.add_row(g.title or "（未填）", str(g.measures), str(g.measures_done), str(g.overdue))
     out.print(table)
     if s.overdue:
-        table = Table("位置", "具体问题", "整改措施", "时限", "责任科室", "逾期天数", title="逾期措施")
-        for d in s.overdue:
-            table.add_row(
-                f"{d.sheet}!{d.row}",
-                d.issue[:20],
-                d.measure[:24],
-                d.deadline,
-                d.department,
-                str(d.days_overdue),
-            )
-        out.print(table)
+        out.print(overdue_table(s.overdue))
+
+
+def overdue_table(overdue: list) -> Any:
+    """逾期措施: the position whole in every row (its column never shrinks below the longest,
+    「整改台账」第101行 is never 「整改台账」第1…); the texts give way instead."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    places = [position(d.sheet, row=d.row) for d in overdue]
+    table = Table(title="逾期措施")
+    table.add_column("位置", no_wrap=True, min_width=max(cell_len(p) for p in places))
+    for name in ("具体问题", "整改措施", "时限", "责任科室"):
+        table.add_column(name, no_wrap=name == "时限", min_width=10 if name == "时限" else None)
+    table.add_column("逾期天数", no_wrap=True)
+    for place, d in zip(places, overdue, strict=True):
+        table.add_row(place, d.issue[:20], d.measure[:24], d.deadline, d.department, str(d.days_overdue))
+    return table

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...config import Config
+from ...config import DEFAULT_PASSWORD_ENV, Config, which_unit
 from ...errors import MailError
 from .body import MailFigures, compose_body, default_subject, figures_sentence
 from .message import MIME_TYPES, POLICY, build_message, eml_path, mime_type, parse_addresses, write_eml
-from .smtp import DEFAULT_PASSWORD_ENV, PORTS, TIMEOUT, deliver, sender_address, server_settings
+from .smtp import PORTS, TIMEOUT, deliver, sender_address, server_settings
 
 __all__ = [
     "DEFAULT_PASSWORD_ENV",
@@ -62,12 +62,12 @@ def send_files(
     paths = [Path(f) for f in files]
     if not paths:
         raise MailError("没有要发送的文件。")
-    to = list(to) or [str(a) for a in config.get("mail", "to", [])]
-    cc = list(cc or []) or [str(a) for a in config.get("mail", "cc", [])]
+    to = list(to) or list(config.mail.to)
+    cc = list(cc or []) or list(config.mail.cc)
     recipients = _unique(a.addr_spec for a in parse_addresses(to + cc))
     if not recipients:
         raise MailError("没有收件人。请用 --to 指定邮箱，或在 ledgerkit.toml 的 [mail] to 中填写。")
-    unit = str((summary.unit if summary else "") or config.get("unit", "name", ""))
+    unit = which_unit(summary.unit if summary else "", config.get("unit", "name"), "ledger")
     sender = sender_address(config)
     envelope_from = parse_addresses([sender])[0].addr_spec if sender else ""
     body = compose_body(paths, summary, config, unit, notes)

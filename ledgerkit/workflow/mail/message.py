@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote as percent_encode
 
-from ...errors import MailError
+from ...errors import MailError, os_reason
 from ...support.atomic import atomic_path
 
 # Explicit, because mimetypes reads the Windows registry, where Office types are sometimes missing.
@@ -186,7 +186,7 @@ def _read(path: Path) -> bytes:
         raise MailError(f"“{path}”是文件夹，不能作为附件。请指定其中的文件。") from None
     except OSError as exc:
         raise MailError(
-            f"无法读取要发送的文件“{path}”（{exc.strerror}）。请关闭占用它的程序后重试。"
+            f"无法读取要发送的文件“{path}”（{os_reason(exc)}）。请关闭占用它的程序后重试。"
         ) from None
 
 
@@ -207,6 +207,6 @@ def write_eml(msg: EmailMessage, path: Path) -> None:
         with atomic_path(path) as tmp:
             tmp.write_bytes(msg.as_bytes())
     except OSError as exc:
-        raise MailError(f"无法保存邮件文件“{path}”（{exc.strerror}）。请检查该文件夹是否可写。") from None
+        raise MailError(f"无法保存邮件文件“{path}”（{os_reason(exc)}）。请检查该文件夹是否可写。") from None
     finally:
         del msg["X-Unsent"]  # the message recipients get must not open as a draft

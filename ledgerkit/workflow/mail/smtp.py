@@ -1,5 +1,7 @@
 """Sending by SMTP: the [mail] server, the login, delivery, and every failure as one Chinese sentence.
 
+The [mail] values are checked when the config is loaded (config.MailSettings), before any report.
+
 Every failure a user can cause (a refused login, an unreachable or silent server, a refused
 recipient) ends as one sentence saying what to check.
 """
@@ -10,53 +12,24 @@ import os
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass
 from email.message import EmailMessage
 
-from ...config import Config
-from ...errors import MailError
+from ...config import MAIL_PORTS, Config, MailSettings
+from ...errors import MailError, os_reason
 
 TIMEOUT = 20.0  # seconds for the connection and each server reply: a dead server must not hang a watcher
-DEFAULT_PASSWORD_ENV = "LEDGERKIT_SMTP_PASSWORD"
-PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+PORTS = MAIL_PORTS
+
+Server = MailSettings  # [mail] as parsed with the config (config.MailSettings)
 
 
-@dataclass(frozen=True)
-class Server:
-    host: str
-    port: int
-    security: str
-    user: str
-    password_env: str
-
-    @property
-    def where(self) -> str:
-        return f"{self.host}:{self.port}"
-
-
-def server_settings(config: Config) -> Server | None:
+def server_settings(config: Config) -> MailSettings | None:
     """The [mail] server settings, or None when there is no host (only the .eml is wanted)."""
-    host = config.get("mail", "host")
-    if not host:
-        return None
-    port = config.get("mail", "port")
-    security = str(config.get("mail", "security") or ("ssl" if port == 465 else "starttls")).lower()
-    if security not in PORTS:
-        raise MailError(f"[mail] security 的值“{security}”无效，应为 ssl、starttls 或 none。")
-    if port is not None and not 0 < port < 65536:
-        raise MailError(f"[mail] port 的值 {port} 无效，常用端口为 465（ssl）、587（starttls）或 25。")
-    return Server(
-        host=host,
-        port=port or PORTS[security],
-        security=security,
-        user=config.get("mail", "user", ""),
-        password_env=config.get("mail", "password_env", DEFAULT_PASSWORD_ENV),
-    )
+    return config.mail if config.mail.host else None
 
 
 def sender_address(config: Config) -> str:
-    user = config.get("mail", "user", "")
-    return config.get("mail", "from") or (user if "@" in user else "")
+    return config.mail.sender
 
 
 def _password(server: Server) -> str:
@@ -176,4 +149,4 @@ def _explain(exc: OSError, stage: str, server: Server, sender: str, timeout: flo
         return f"邮件服务器 {where} 拒绝连接。请检查 [mail] host 和 port，以及服务器是否开启。"
     if isinstance(exc, socket.gaierror):
         return f"找不到邮件服务器“{server.host}”。请检查 [mail] host 和网络连接。"
-    return f"无法连接邮件服务器 {where}（{exc.strerror or exc}）。请检查 [mail] host、port 和网络连接。"
+    return f"无法连接邮件服务器 {where}（{os_reason(exc)}）。请检查 [mail] host、port 和网络连接。"

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...errors import LedgerkitError
+from ...errors import LedgerkitError, os_reason
 from ...support.atomic import atomic_path, is_temporary
 from ..history import History
 from .state import MailStatus, State
@@ -71,7 +71,7 @@ def write_error_report(log: logging.Logger, outdir: Path, name: str, message: st
         with atomic_path(outdir / ERROR_REPORT) as tmp:
             tmp.write_text(text, encoding="utf-8")
     except OSError as exc:
-        log.warning("无法写入 %s（%s）。", outdir / ERROR_REPORT, exc.strerror or exc)
+        log.warning("无法写入 %s（%s）。", outdir / ERROR_REPORT, os_reason(exc))
 
 
 def clear_error_report(outdir: Path) -> None:
@@ -84,15 +84,13 @@ def say_changes(
     log: logging.Logger, history: History, name: str, report: Report, looked_up: list[Path | None]
 ) -> None:
     """One line: the changes since the last version with the red flags, or that there was none."""
-    if report.changes is not None:
-        source = history.source_of(report.key, Path(report.changes["old"]["file"]).name)
-        line = "".join(report.change_lines[:2])  # the summary line, and 需要关注：… when any
-        log.info("变化 %s（上次的版本：%s）：%s", name, source, line)
+    if report.since is not None:
+        source = history.source_of(report.key, Path(report.since.old_file).name)
+        log.info("变化 %s（上次的版本：%s）：%s", name, source, report.since.headline)
     elif looked_up and looked_up[-1] is None:
         log.info("%s 是这本台账（%s）的第一个版本，没有可对照的上次版本。", name, report.key)
-    for line in report.messages:  # e.g. a remembered version that could not be read
-        if line.startswith("上次的版本"):
-            log.warning("%s：%s", name, line)
+    if report.since_problem:  # a remembered version that could not be read
+        log.warning("%s：%s", name, report.since_problem)
 
 
 def remember(log: logging.Logger, history: History, name: str, digest: str, report: Report) -> list[Path]:
@@ -102,9 +100,7 @@ def remember(log: logging.Logger, history: History, name: str, digest: str, repo
     try:
         return history.remember(report.key, digest, name, report.workbook)
     except OSError as exc:
-        log.warning(
-            "未能保存 %s 的清洗台账副本（%s），下一个版本将无法与这一版对照。", name, exc.strerror or exc
-        )
+        log.warning("未能保存 %s 的清洗台账副本（%s），下一个版本将无法与这一版对照。", name, os_reason(exc))
         return []
 
 
@@ -139,7 +135,7 @@ def archive(log: logging.Logger, path: Path, folder: Path) -> None:
             target = folder / f"{path.stem}-{datetime.now():%Y%m%d%H%M%S}{path.suffix}"
         shutil.move(str(path), str(target))
     except OSError as exc:
-        log.warning("未能归档 %s（%s），台账留在收件文件夹。", path.name, exc.strerror or exc)
+        log.warning("未能归档 %s（%s），台账留在收件文件夹。", path.name, os_reason(exc))
         return
     log.info("已归档 %s → %s", path.name, target)
 

@@ -1,5 +1,8 @@
 """One file in a watched inbox, exactly as ``watch`` does it: ``Inbox.process`` and ``process_file``.
 
+``Inbox.begin`` / ``Inbox.finish`` are its two halves, for a caller that runs the report itself
+(serve's process pool): decide and plan, then record the outcome.
+
 The order of one file's work: hash it → under the outbox's lock, read the record and decide
 (decide.py) → report it into its own output folder, compared with the ledger's last version
 (history.py) → record what came of it, then the effects (effects.py: 错误报告.txt, the history
@@ -13,11 +16,14 @@ report one file twice, mail it twice, or save a record that loses the other's en
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ...errors import os_reason
 from ..history import HISTORY_DIR, History
 from ..outputs import ensure_writable_folder, is_ledger_file, output_folder_name
 from ..report import Job, Outcome, Report, SinceLookup, report_file
@@ -54,6 +60,17 @@ ReportFile = Callable[[Path, Path, Job, SinceLookup | None], Outcome]
 
 def default_outbox(inbox: Path) -> Path:
     return inbox.with_name(f"{inbox.name}-输出")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A file decided to be reported: into ``folder``, compared through ``since`` (picklable)."""
+
+    path: Path
+    digest: str
+    settled: Facts | None
+    folder: str
+    since: Callable[[str], Path | None]
 
 
 @dataclass(slots=True)
@@ -96,11 +113,26 @@ class Inbox:
         settled: Facts | None = None,
         *,
         last_delay: float | None = None,
+        as_of: date | None = None,
         report: ReportFile = report_file,
     ) -> Processed:
         """Decide on one settled file, do it and say so in the log. ``settled``: its size and
         time stamp when taken (a change meanwhile means it was not decided on); ``last_delay``:
-        the wait before this retry of a blocked output folder."""
+        the wait before this retry of a blocked output folder; ``as_of``: the report's date
+        (today). The outbox's lock is held throughout: one holder does one file at a time."""
+        with self.state.locked():
+            begun = self.begin(path, settled)
+            if isinstance(begun, Processed):
+                return begun
+            job = Job(as_of or date.today(), self.config)
+            outcome = report(path, self.outbox / begun.folder, job, begun.since)
+            return self.finish(begun, outcome, last_delay=last_delay)
+
+    def begin(self, path: Path, settled: Facts | None = None, *, again: bool = False) -> Plan | Processed:
+        """The first half of ``process``: hash the file and decide; a ``Plan`` when it is to be
+        reported (the log says so), else what became of it. For a caller that runs the report
+        elsewhere (serve's process pool) and then calls ``finish``. ``again``: report it even
+        where watch would skip it (serve asked for another date, or has no page for it yet)."""
         name = path.name
         try:
             digest = file_hash(path)
@@ -108,20 +140,68 @@ class Inbox:
             self.log.info("%s 在处理前已被移走或删除，不作处理。", name)
             return Processed(None)
         except OSError as exc:  # e.g. locked by the program still saving it: looked at again
-            self.log.info("暂时无法读取 %s（%s），稍后再试。", name, exc.strerror or exc)
+            self.log.info("暂时无法读取 %s（%s），稍后再试。", name, os_reason(exc))
             return Processed(None)
         with self.state.locked():
-            decision = self._decide(name, digest)
+            decision = self._decide(name, digest, again)
             if decision.action is not Action.DO:
                 entry = self.state.get(name)
                 return Processed(decision.action, entry.folder if entry else "")
-            return self._do(path, digest, settled, decision, last_delay, report)
+            folder = self._folder_for(path)
+            self.log.info("开始处理 %s（%s），输出到 %s", name, decision.why, folder)
+            # What the report is compared with, from the history as it is now: plain data, so it
+            # can go to another process with the report.
+            snapshot = History(self.history.folder, copy.deepcopy(self.history.ledgers))
+            return Plan(path, digest, settled, folder, functools.partial(snapshot.previous, digest=digest))
 
-    def _decide(self, name: str, digest: str) -> Decision:
+    def finish(self, plan: Plan, outcome: Outcome, *, last_delay: float | None = None) -> Processed:
+        """The second half of ``process``: record what the report's ``outcome`` means, and its
+        effects (错误报告.txt, the history copy, the mail, the archive)."""
+        path, digest, folder, name = plan.path, plan.digest, plan.folder, plan.path.name
+        outdir = self.outbox / folder
+        with self.state.locked():
+            after = after_report(
+                outcome.report is not None, outcome.output_problem, unchanged(path, plan.settled)
+            )
+            done = Processed(after, folder, outcome.report, outcome.error)
+            if after is After.VANISHED:
+                self.log.info(
+                    "%s 在处理过程中被移走、删除或改动，不记为失败；它再出现或保存完成后会重新处理。", name
+                )
+            elif after is After.BLOCKED:
+                done.retry_in = next_retry_delay(last_delay)
+                reason = outcome.error.rstrip("。")
+                self.log.warning(
+                    "处理失败 %s：%s；台账本身没有问题，%d 秒后自动重试。", name, reason, done.retry_in
+                )
+                self._record(
+                    name, hash=digest, folder=folder, status=Status.BLOCKED, error=outcome.error, outputs=None
+                )
+            elif after is After.FAILED:
+                self.log.warning("处理失败 %s：%s", name, outcome.error)
+                write_error_report(self.log, outdir, name, outcome.error)
+                self._record(
+                    name, hash=digest, folder=folder, status=Status.FAILED, error=outcome.error, outputs=None
+                )
+            elif outcome.report is not None:
+                looked_up = [plan.since(outcome.report.key)]  # what the report was compared with
+                if after is After.DONE_UNSURE:
+                    # The outputs show what was read, but which version that was is not known:
+                    # whatever is there next (the same name again, an earlier version) is done again.
+                    self.log.info(
+                        "%s 在处理过程中被移走或改动；输出按处理时读到的内容生成，文件再出现时会重新处理。",
+                        name,
+                    )
+                self._done(path, digest if after is After.DONE else "", folder, outcome.report, looked_up)
+            return done
+
+    def _decide(self, name: str, digest: str, again: bool = False) -> Decision:
         entry = self.state.get(name)
         outputs = entry.output_paths() if entry else []
         same = [n for n in self.state.done_with(digest) if n != name] if entry is None else []
         decision = decide(entry, digest, bool(outputs) and all(p.exists() for p in outputs), same)
+        if again and decision.action is not Action.DO:
+            return Decision(Action.DO, "重新生成")
         if decision.action is Action.SKIP_DONE:
             if decision.resume_mail:
                 give_up_mail(self.log, self.state, name)
@@ -138,58 +218,6 @@ class Inbox:
         elif decision.outputs_gone:
             self.log.info("%s 内容未变，但上次的输出已不在，重新生成。", name)
         return decision
-
-    def _do(
-        self,
-        path: Path,
-        digest: str,
-        settled: Facts | None,
-        decision: Decision,
-        last_delay: float | None,
-        report: ReportFile,
-    ) -> Processed:
-        name = path.name
-        folder = self._folder_for(path)
-        self.log.info("开始处理 %s（%s），输出到 %s", name, decision.why, folder)
-        outdir = self.outbox / folder
-        looked_up: list[Path | None] = []  # what the report was compared with; [] when not read
-
-        def since(key: str) -> Path | None:
-            looked_up.append(self.history.previous(key, digest))
-            return looked_up[-1]
-
-        outcome = report(path, outdir, Job(date.today(), self.config), since)
-        after = after_report(outcome.report is not None, outcome.output_problem, unchanged(path, settled))
-        done = Processed(after, folder, outcome.report, outcome.error)
-        if after is After.VANISHED:
-            self.log.info(
-                "%s 在处理过程中被移走、删除或改动，不记为失败；它再出现或保存完成后会重新处理。", name
-            )
-        elif after is After.BLOCKED:
-            done.retry_in = next_retry_delay(last_delay)
-            reason = outcome.error.rstrip("。")
-            self.log.warning(
-                "处理失败 %s：%s；台账本身没有问题，%d 秒后自动重试。", name, reason, done.retry_in
-            )
-            self._record(
-                name, hash=digest, folder=folder, status=Status.BLOCKED, error=outcome.error, outputs=None
-            )
-        elif after is After.FAILED:
-            self.log.warning("处理失败 %s：%s", name, outcome.error)
-            write_error_report(self.log, outdir, name, outcome.error)
-            self._record(
-                name, hash=digest, folder=folder, status=Status.FAILED, error=outcome.error, outputs=None
-            )
-        elif after is After.DONE_UNSURE and outcome.report is not None:
-            # The outputs show what was read, but which version that was is not known: whatever
-            # is there next (the same name again, an earlier version) is done again.
-            self.log.info(
-                "%s 在处理过程中被移走或改动；输出按处理时读到的内容生成，文件再出现时会重新处理。", name
-            )
-            self._done(path, "", folder, outcome.report, looked_up)
-        elif outcome.report is not None:
-            self._done(path, digest, folder, outcome.report, looked_up)
-        return done
 
     def _folder_for(self, path: Path) -> str:
         """This file's own output folder, among the ledgers in the inbox and those processed

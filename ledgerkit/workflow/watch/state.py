@@ -26,6 +26,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ...errors import os_reason
 from ...support.atomic import atomic_path
 from ...support.lock import exclusive
 
@@ -179,7 +180,7 @@ class State:
             self.save_error = ""
             self._read_as = _signature(self.path)
         except OSError as exc:  # kept in memory; saved with the next change the folder allows
-            self.save_error = f"无法保存处理记录“{self.path}”（{exc.strerror or exc}）"
+            self.save_error = f"无法保存处理记录“{self.path}”（{os_reason(exc)}）"
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
