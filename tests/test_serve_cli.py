@@ -77,4 +77,7 @@ def test_a_bad_upload_limit_is_one_sentence(tmp_path):
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 2
-    assert "--max-upload-mb" in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        "“--max-upload-mb”的值不对：请写 1 到 10000 之间的整数" in proc.stderr
+        and "Traceback" not in proc.stderr
+    )

@@ -284,18 +284,19 @@ def watch(
 )
 @path_argument("folder")
 @click.option(
-    "--host", default="127.0.0.1", metavar="地址", help="监听的地址，默认 127.0.0.1（只有本机能访问）"
+    "--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听的地址（默认只有本机能访问）"
 )
 @click.option(
-    "--port", default=8765, type=int, metavar="端口", help="端口，默认 8765；0 表示自动选择空闲端口"
+    "--port", default=8765, show_default=True, type=int, metavar="端口", help="端口；0 表示自动选择空闲端口"
 )
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
 @click.option(
     "--max-upload-mb",
     default=50,
-    type=int,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
     metavar="MB",
-    help="上传文件的大小上限（MB），默认 50",
+    help="上传文件的大小上限（MB）",
 )
 @config_option
 def serve(

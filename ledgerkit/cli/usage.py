@@ -37,6 +37,16 @@ def _suggest(word: str, choices: list[str] | set[str]) -> str:
     return f"是否想用“{close[0]}”？" if close else ""
 
 
+def _bad_value(exc: click.exceptions.BadParameter) -> str:
+    """What a number option wants, in Chinese; click's own words for the other types."""
+    kind = getattr(exc.param, "type", None)
+    if isinstance(kind, click.IntRange) and kind.min is not None and kind.max is not None:
+        return f"请写 {kind.min} 到 {kind.max} 之间的整数。"
+    if isinstance(kind, click.types.IntParamType):
+        return "请写一个整数。"
+    return exc.message
+
+
 def usage_sentence(exc: click.exceptions.UsageError, command: str = "") -> str:
     """One line: what was wrong, a guess at what was meant, and the ``--help`` to look at."""
     ctx = exc.ctx
@@ -52,7 +62,7 @@ def usage_sentence(exc: click.exceptions.UsageError, command: str = "") -> str:
         what = "选项" if isinstance(exc.param, click.Option) else "参数"
         return f"缺少{what}“{name}”。{_help_of(ctx, command)}"
     if isinstance(exc, click.exceptions.BadParameter):
-        return f"“{_param_name(exc.param)}”的值不对：{exc.message}{_help_of(ctx, command)}"
+        return f"“{_param_name(exc.param)}”的值不对：{_bad_value(exc)}{_help_of(ctx, command)}"
     message = exc.message
     if message.startswith("Got unexpected extra argument"):
         extra = message[message.find("(") + 1 : message.rfind(")")]

@@ -6,18 +6,12 @@ import sys
 import threading
 from pathlib import Path
 
-from ...errors import LedgerkitError
-
 
 def serve_command(
     folder: Path, host: str, port: int, open_browser: bool, max_upload_mb: int, config: Path | None
 ) -> int:
     from ...serve.run import Running
 
-    if max_upload_mb < 1:
-        raise LedgerkitError(
-            f"--max-upload-mb 的值“{max_upload_mb}”不对：请写一个正整数（单位 MB），默认 50。"
-        )
     running = Running(folder, host, port, max_upload_mb, config, echo=_echo)
 
     def ready() -> None:
