@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from ledgerkit.model import CHANGES_SHEET, OTHER_SHEET
 from ledgerkit.rules.findings import GUIDE_END, GUIDE_START, REGISTRY, registry_guide
@@ -112,10 +115,16 @@ def test_ctrl_c_exits_130_as_the_tables_say(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT below dumps every thread's stack
     )
     time.sleep(0.3)  # importing: well before the report is written
     proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=60)
+    try:
+        _out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # seen once under heavy load: say where it hung
+        proc.send_signal(signal.SIGABRT)
+        _out, err = proc.communicate()
+        pytest.fail("ledgerkit did not stop 60 s after Ctrl-C; its threads:\n" + err[-4000:])
     assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err
     assert not list(tmp_path.glob("**/.~ledgerkit-*"))  # no half-written file left behind
     assert re.search(r"^\| 130 \| 按了 Ctrl-C", README.read_text(encoding="utf-8"), re.M)
