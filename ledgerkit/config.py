@@ -107,7 +107,8 @@ class MailSettings:
 
 @dataclass(frozen=True, slots=True)
 class NoticeSettings:
-    """[notice]'s switches and choices, checked (its texts are read where the notice says them)."""
+    """[notice]'s switches, choices, date and counts, checked (its texts are read where the notice
+    says them: a missing one becomes 【待填】 there)."""
 
     layout: str = "three_parts"
     problem_numbering: str = "per_aspect"
@@ -116,6 +117,9 @@ class NoticeSettings:
     self_assessment: bool = False
     sealed: bool = False
     bold_headings: bool = False
+    date: date | None = None  # the notice's date; None: the report's 统计截止日期
+    rules_made: int | None = None  # 制定制度 N 项 as the office counted (None: detected, marked 【请核对】)
+    rules_revised: int | None = None
 
 
 @dataclass(slots=True)
@@ -184,7 +188,13 @@ def _notice_settings(config: Config) -> NoticeSettings:
         k: bool(config.get("notice", k, False))
         for k in ("public", "self_assessment", "sealed", "bold_headings")
     }
-    return NoticeSettings(**choices, **flags)
+    counts: dict[str, int | None] = {}
+    for key in ("rules_made", "rules_revised"):
+        value = config.get("notice", key)
+        if value is not None and value < 0:  # a count printed in a public notice
+            raise ConfigError(f"{_where(config)} [notice] {key} 的值 {value} 无效，应为 0 或正整数。")
+        counts[key] = value
+    return NoticeSettings(**choices, **flags, date=config.get("notice", "date"), **counts)
 
 
 # ---- which unit a ledger belongs to ---------------------------------------------------------

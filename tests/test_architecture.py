@@ -240,3 +240,47 @@ def test_printing_only_in_the_cli():
     assert not found, "the library writes to the console (return lines or take a callback):\n" + "\n".join(
         found
     )
+
+
+# ---- pure rooms: compare/ and watch's decide ------------------------------------------------
+
+PURE = ("ledgerkit.compare", "ledgerkit.workflow.watch.decide")
+# What a pure room may import of ledgerkit: the plain data and the text and figure rules.
+PURE_MAY_IMPORT = (
+    "ledgerkit.compare",
+    "ledgerkit.model",
+    "ledgerkit.figures",
+    "ledgerkit.text",
+    "ledgerkit.formats",
+    "ledgerkit.support.speed",
+    "ledgerkit.workflow.watch.state",  # decide reads the record's types
+)
+FILE_CALLS = {"open", "stat", "exists", "is_file", "is_dir", "iterdir", "read_text", "read_bytes", "glob"}
+
+
+def file_calls(path: Path) -> list[str]:
+    """Calls that touch the file system, as "line: name"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            if name in FILE_CALLS:
+                found.append(f"{node.lineno}: {name}()")
+    return found
+
+
+def test_the_pure_rooms_read_no_file_and_import_no_stage_that_does():
+    graph = import_graph()
+    files = {module_name(p): p for p in sorted(SOURCE.rglob("*.py"))}
+    pure = [m for m in graph if within(m, PURE)]
+    assert "ledgerkit.compare.match" in pure and "ledgerkit.workflow.watch.decide" in pure
+    # ``from .. import formats`` names the package itself too: its __init__ holds nothing
+    bad = [
+        f"{m} → {t}"
+        for m in pure
+        for t in sorted(graph[m])
+        if t != PACKAGE and not within(t, PURE_MAY_IMPORT)
+    ]
+    bad += [f"{m}:{where}" for m in pure for where in file_calls(files[m]) + console_writes(files[m])]
+    assert not bad, "a pure room reaches a file, the console or a stage that does:\n" + "\n".join(bad)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,8 @@ def test_notice_settings_are_typed_and_choices_checked(tmp_path: Path):
     notice = load_config(explicit=toml(tmp_path, '[notice]\nlayout = " one_part "\npublic = true\n')).notice
     assert notice == NoticeSettings(layout="one_part", public=True)
     assert Config().notice == NoticeSettings()  # three parts, per-aspect problems, continuous issues
+    dated = Config(values={"notice": {"date": date(2025, 3, 31), "rules_made": 3, "rules_revised": 0}}).notice
+    assert (dated.date, dated.rules_made, dated.rules_revised) == (date(2025, 3, 31), 3, 0)
 
 
 @pytest.mark.parametrize(
@@ -71,6 +74,7 @@ def test_notice_settings_are_typed_and_choices_checked(tmp_path: Path):
             '[notice]\nissue_numbering = "abc"\n',
             "[notice] issue_numbering 的值“abc”无效。可用的值：continuous",
         ),
+        ("[notice]\nrules_made = -2\n", "[notice] rules_made 的值 -2 无效，应为 0 或正整数。"),
     ],
 )
 def test_a_wrong_value_is_said_when_loaded_naming_the_file(tmp_path: Path, text: str, said: str):

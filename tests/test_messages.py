@@ -17,8 +17,17 @@ import pytest
 from conftest import SAMPLES
 
 FLAT = SAMPLES / "000" / "flat.xlsx"
-COMMANDS = ("check", "summary", "report", "compare", "combine", "mail", "watch", "init")
-ENGLISH = ("Usage:", "Options:", "Commands:", "[required]", "[OPTIONS]", "COMMAND [ARGS]", "Show this")
+COMMANDS = ("check", "summary", "report", "compare", "combine", "mail", "watch", "init", "serve")
+ENGLISH = (
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "[required]",
+    "[OPTIONS]",
+    "COMMAND [ARGS]",
+    "Show this",
+    "default:",
+)
 
 
 def run(
@@ -49,6 +58,8 @@ def test_help_is_chinese_headings_included_and_fits_80_columns(command):
     assert max(columns(line) for line in text.splitlines()) <= 80
     if command == "mail":
         assert "［必填］" in text
+    if command == "serve":
+        assert "［默认：8765］" in text and "［默认：50；取值 1–10000］" in text
 
 
 def test_help_aligns_option_texts_by_display_width():
@@ -84,6 +95,18 @@ def test_watch_a_file_says_it_is_a_file_and_asks_for_a_folder(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "是一个文件，不是文件夹" in proc.stderr and "请给出一个文件夹" in proc.stderr
     assert "不存在" not in proc.stderr
+
+
+def test_combine_a_file_and_check_a_folder_say_which_is_which(tmp_path):
+    ledger = shutil.copy(FLAT, tmp_path / "整改台账.xlsx")
+    combine = run("combine", str(ledger))
+    assert (
+        combine.returncode == 2
+        and "是一个文件，不是文件夹" in combine.stderr
+        and "找不到" not in combine.stderr
+    )
+    check = run("check", str(tmp_path))
+    assert check.returncode == 2 and "是文件夹，不是台账文件。请指定其中的一个台账文件" in check.stderr
 
 
 # ---- read-only folders: a read-only bind mount, which binds root too (root ignores chmod) ----

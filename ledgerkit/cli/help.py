@@ -16,7 +16,10 @@ from collections.abc import Sequence
 import click
 
 HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-NOTES = {"[required]": "［必填］"}
+# click's notes after an option's help: "[default: 50; 1<=x<=10000]", "[required]", "[env var: X]"
+_NOTE = re.compile(r"\[((?:default|required|env var)[^\]]*)\]$")
+_NOTE_WORDS = (("default: ", "默认："), ("required", "必填"), ("env var: ", "环境变量："), ("; ", "；"))
+_RANGE = re.compile(r"(-?[\d.]+)<=x<=(-?[\d.]+)")
 USAGE = "用法："
 OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]..."
@@ -24,6 +27,7 @@ SUBCOMMAND_METAVAR = "命令 [参数]..."
 # An ASCII run (an option, a path, a number) stays whole; everything else breaks per character.
 _TOKENS = re.compile(r"[!-~]+|\s+|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』”’…,.;:?!)]")
+_NO_LINE_END = set("（《「『“‘<([")
 
 
 def width(text: str) -> int:
@@ -43,8 +47,11 @@ def wrap(text: str, columns: int) -> list[str]:
                 line, used = line + " ", used + 1
             continue
         if used + w > columns and line.strip() and not (token in _NO_LINE_START and used + w <= columns + 2):
+            carried = ""
+            while line and line[-1] in _NO_LINE_END:  # an opening mark goes down with what it opens
+                carried, line = line[-1] + carried, line[:-1]
             lines.append(line.rstrip())
-            line, used = "", 0
+            line, used = carried, width(carried)
         while w > columns:  # a very long path: cut it, nothing better to do
             lines.append(token[:columns])
             token = token[columns:]
@@ -96,9 +103,14 @@ class ChineseFormatter(click.HelpFormatter):
 
 
 def _notes(text: str) -> str:
-    for english, chinese in NOTES.items():
-        text = text.replace(english, chinese)
-    return text
+    """click's English note after an option's help, in Chinese: ［默认：50；取值 1–10000］."""
+    m = _NOTE.search(text)
+    if not m:
+        return text
+    note = _RANGE.sub(r"取值 \1–\2", m[1])
+    for english, chinese in _NOTE_WORDS:
+        note = note.replace(english, chinese)
+    return f"{text[: m.start()]}［{note}］"
 
 
 class ChineseContext(click.Context):

@@ -177,6 +177,11 @@ def _recency(r: FileRead, versions: list[FileRead]) -> tuple:
 
 def combine_folder(folder: Path, outdir: Path | None, as_of: date) -> tuple[Combined, dict[str, str | None]]:
     """Read every ledger under ``folder``, combine them, write both outputs: (combined, outputs)."""
+    if folder.is_file():
+        raise LedgerkitError(
+            f"“{folder}”是一个文件，不是文件夹：combine 汇总的是存放各单位台账的文件夹。"
+            "请给出那个文件夹；只看这一个台账请用 ledgerkit report 或 ledgerkit summary。"
+        )
     if not folder.is_dir():
         raise LedgerkitError(f"找不到文件夹“{folder}”。请检查路径。")
     outdir = outdir or folder / OUTPUT_FOLDER

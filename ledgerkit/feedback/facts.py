@@ -27,6 +27,7 @@ _TARGET = re.compile(
     r"((?:常规|专项|机动|提级|交叉|联动|延伸)?巡察(?:[“\"]回头看[”\"])?)"
 )
 _PARTY_PREFIX = re.compile(r"^中共")
+_SUBORDINATES = re.compile(r"(?:及其|及|和)(?:所属|下属|直属)[\u4e00-\u9fff]{0,6}$")  # "…党组及所属单位"
 _PARTY_SUFFIX = re.compile(r"(?:党组|党委|党总支|党支部|机关党委|党工委|领导班子)+$")
 
 
@@ -83,7 +84,7 @@ def facts_of(sentence: str) -> Facts:
     target = _TARGET.search(sentence)
     unit = issuer = kind = ""
     if target:
-        written = target[1].strip()
+        written = _SUBORDINATES.sub("", target[1].strip())
         unit = _PARTY_SUFFIX.sub("", _PARTY_PREFIX.sub("", written)) or written
         issuer = written if written != unit else ""
         kind = target[2] if target[2] != "巡察" else ""

@@ -133,7 +133,7 @@ class _Builder:
         issuer = self.issuer()
         title = self.title(issuer)
         body = self.body()
-        date_value = self.config.get("notice", "date") or self.summary.as_of
+        date_value = self.config.notice.date or self.summary.as_of
         title = fix_spans(title)
         return Notice(
             title=[cut_spans(title, a, b) for a, b in title_breaks(_text(title))],
@@ -262,7 +262,7 @@ class _Builder:
 
     def rules(self) -> list[Span]:
         """制定制度N项、修订制度M项: the office's numbers, else the detected ones marked for checking."""
-        made, revised = (self.config.get("notice", k) for k in ("rules_made", "rules_revised"))
+        made, revised = self.config.notice.rules_made, self.config.notice.rules_revised
         if made is not None or revised is not None:
             return self.fill("figures", "rules", made=str(made or 0), revised=str(revised or 0))
         found = self.summary.rules

@@ -99,7 +99,9 @@ def read_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise UnreadableError(f"找不到文件“{name}”。请检查路径。") from None
     except IsADirectoryError:
-        raise UnreadableError(f"“{name}”是文件夹，不是台账文件。") from None
+        raise UnreadableError(
+            f"“{name}”是文件夹，不是台账文件。请指定其中的一个台账文件；要处理整个文件夹请用 ledgerkit report {name}。"
+        ) from None
     except OSError as exc:
         raise UnreadableError(f"无法打开“{name}”：{os_reason(exc)}。请确认文件没有被其他程序独占。") from None
 
