@@ -5,6 +5,7 @@ states (Ctrl-C's 130 among them) are what the CLI returns."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -99,6 +100,21 @@ def test_pictures_are_what_their_command_produces():
     assert (
         f"具体问题 {summary['issues']} 个，已完成整改 {summary['issues_done']} 个，完成率 {rate}" in guide()
     )
+
+
+def test_what_the_pictures_show_is_what_the_command_writes_today(tmp_path):
+    """The pictures' content digest, recomputed from a fresh run of their command (no LibreOffice):
+    a change to what the notice's first part, 整改台账, 汇总 or 校验结果 say fails here until
+    ``python scripts/make_doc_pictures.py`` has drawn the pictures again."""
+    spec = importlib.util.spec_from_file_location(
+        "make_doc_pictures", ROOT / "scripts" / "make_doc_pictures.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    proc = ledgerkit(*PICTURES["command"][1:], "-o", str(tmp_path), "--json")
+    assert proc.returncode in (0, 1), proc.stderr
+    outputs = json.loads(proc.stdout)["outputs"]
+    assert script.shown_content(outputs) == PICTURES["shown_content"], "python scripts/make_doc_pictures.py"
 
 
 def test_ctrl_c_exits_130_as_the_tables_say(tmp_path):
