@@ -9,8 +9,9 @@ It runs the README's own command, ``ledgerkit report examples/整改台账.xlsx 
 draft and the cleaned workbook with LibreOffice and writes docs/notice-page1.png (the draft's first
 page), docs/summary-sheet.png (汇总), docs/ledger-sheet.png (整改台账, first page) and
 docs/findings-sheet.png (校验结果). docs/pictures.json records the command, its figures and each
-picture's SHA-256; tests/test_doc_pictures.py checks that the command still gives those figures
-and that the pictures are the ones recorded, so a picture cannot drift from its command.
+picture's SHA-256 and a digest of what they show (``shown_content``); tests/test_guide.py checks
+that the command still gives those figures and that content, and that the pictures are the ones
+recorded, so a picture cannot drift from its command.
 """
 
 from __future__ import annotations
@@ -98,6 +99,32 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def shown_content(outputs: dict[str, str]) -> str:
+    """A digest of what the pictures show, read from the outputs themselves (no LibreOffice): the
+    notice's paragraphs up to its second part, and the cells of 整改台账 (first rows), 汇总 and 校验结果.
+    The test recomputes it from a fresh run: when the code changes what a picture shows, it fails
+    until the pictures are made again."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    paragraphs = []
+    for p in Document(outputs["notice"]).paragraphs:
+        if p.text.startswith("二、"):
+            break
+        paragraphs.append(p.text)
+    wb = load_workbook(outputs["workbook"], read_only=True)
+    cells = {
+        name: [
+            [str(v) for v in row if v is not None]
+            for row in wb[name].iter_rows(max_row=rows, values_only=True)
+        ]
+        for name, rows in (("整改台账", 20), ("汇总", None), ("校验结果", None))
+    }
+    wb.close()
+    text = json.dumps({"notice": paragraphs, "workbook": cells}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -108,11 +135,13 @@ def main() -> None:
         pdfs = {key: to_pdf(Path(manifest["outputs"][key]), work) for key in ("notice", "workbook")}
         for name, (key, starts) in PAGES.items():
             render(pdfs[key], page_starting(pdfs[key], starts), DOCS / name)
+        content = shown_content(manifest["outputs"])
     summary = manifest["summary"]
     record = {
         "command": ["ledgerkit", *COMMAND],
         "figures": {k: summary[k] for k in FIGURES} | {"overdue": len(summary["overdue"])},
         "pictures": {name: sha256(DOCS / name) for name in PAGES},
+        "shown_content": content,
     }
     RECORD.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"已写出 {len(PAGES)} 张图片和 {RECORD.relative_to(ROOT)}。")

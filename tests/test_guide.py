@@ -5,13 +5,17 @@ states (Ctrl-C's 130 among them) are what the CLI returns."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import os
 import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from ledgerkit.model import CHANGES_SHEET, OTHER_SHEET
 from ledgerkit.rules.findings import GUIDE_END, GUIDE_START, REGISTRY, registry_guide
@@ -98,6 +102,21 @@ def test_pictures_are_what_their_command_produces():
     )
 
 
+def test_what_the_pictures_show_is_what_the_command_writes_today(tmp_path):
+    """The pictures' content digest, recomputed from a fresh run of their command (no LibreOffice):
+    a change to what the notice's first part, 整改台账, 汇总 or 校验结果 say fails here until
+    ``python scripts/make_doc_pictures.py`` has drawn the pictures again."""
+    spec = importlib.util.spec_from_file_location(
+        "make_doc_pictures", ROOT / "scripts" / "make_doc_pictures.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    proc = ledgerkit(*PICTURES["command"][1:], "-o", str(tmp_path), "--json")
+    assert proc.returncode in (0, 1), proc.stderr
+    outputs = json.loads(proc.stdout)["outputs"]
+    assert script.shown_content(outputs) == PICTURES["shown_content"], "python scripts/make_doc_pictures.py"
+
+
 def test_ctrl_c_exits_130_as_the_tables_say(tmp_path):
     proc = subprocess.Popen(
         [
@@ -112,10 +131,16 @@ def test_ctrl_c_exits_130_as_the_tables_say(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT below dumps every thread's stack
     )
     time.sleep(0.3)  # importing: well before the report is written
     proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=60)
+    try:
+        _out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # seen once under heavy load: say where it hung
+        proc.send_signal(signal.SIGABRT)
+        _out, err = proc.communicate()
+        pytest.fail("ledgerkit did not stop 60 s after Ctrl-C; its threads:\n" + err[-4000:])
     assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err
     assert not list(tmp_path.glob("**/.~ledgerkit-*"))  # no half-written file left behind
     assert re.search(r"^\| 130 \| 按了 Ctrl-C", README.read_text(encoding="utf-8"), re.M)

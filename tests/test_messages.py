@@ -58,8 +58,28 @@ def test_help_is_chinese_headings_included_and_fits_80_columns(command):
     assert max(columns(line) for line in text.splitlines()) <= 80
     if command == "mail":
         assert "［必填］" in text
-    if command == "serve":
-        assert "［默认：8765］" in text and "［默认：50；取值 1–10000］" in text
+
+
+def test_click_notes_after_an_option_are_chinese():
+    """What click appends to an option's help (a shown default, a range, required) in Chinese,
+    through the real formatter on a real click command."""
+    import click
+
+    from ledgerkit.cli.help import ChineseContext
+
+    class Command(click.Command):
+        context_class = ChineseContext
+
+    @click.command(cls=Command)
+    @click.option("--port", default=8765, show_default=True, help="端口")
+    @click.option("--mb", type=click.IntRange(1, 10000), default=50, show_default=True, help="上限")
+    @click.option("--to", required=True, help="收件人")
+    def cmd(port: int, mb: int, to: str) -> None:
+        pass
+
+    text = cmd.get_help(ChineseContext(cmd, info_name="cmd"))
+    assert "端口 ［默认：8765］" in text and "上限 ［默认：50；取值 1–10000］" in text
+    assert "收件人 ［必填］" in text and "default" not in text and "required" not in text
 
 
 def test_help_aligns_option_texts_by_display_width():

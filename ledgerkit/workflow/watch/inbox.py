@@ -1,7 +1,8 @@
 """One file in a watched inbox, exactly as ``watch`` does it: ``Inbox.process`` and ``process_file``.
 
-``Inbox.begin`` / ``Inbox.finish`` are its two halves, for a caller that runs the report itself
-(serve's process pool): decide and plan, then record the outcome.
+``Inbox.begin`` / ``Inbox.finish`` are its two halves: decide and plan, then record the outcome.
+``report``, a parameter, is how the report is made (serve passes one that takes a report made
+early in its pool, serve/folder.py).
 
 The order of one file's work: hash it → under the outbox's lock, read the record and decide
 (decide.py) → report it into its own output folder, compared with the ledger's last version
@@ -128,11 +129,9 @@ class Inbox:
             outcome = report(path, self.outbox / begun.folder, job, begun.since)
             return self.finish(begun, outcome, last_delay=last_delay)
 
-    def begin(self, path: Path, settled: Facts | None = None, *, again: bool = False) -> Plan | Processed:
+    def begin(self, path: Path, settled: Facts | None = None) -> Plan | Processed:
         """The first half of ``process``: hash the file and decide; a ``Plan`` when it is to be
-        reported (the log says so), else what became of it. For a caller that runs the report
-        elsewhere (serve's process pool) and then calls ``finish``. ``again``: report it even
-        where watch would skip it (serve asked for another date, or has no page for it yet)."""
+        reported (the log says so), else what became of it."""
         name = path.name
         try:
             digest = file_hash(path)
@@ -143,7 +142,7 @@ class Inbox:
             self.log.info("暂时无法读取 %s（%s），稍后再试。", name, os_reason(exc))
             return Processed(None)
         with self.state.locked():
-            decision = self._decide(name, digest, again)
+            decision = self._decide(name, digest)
             if decision.action is not Action.DO:
                 entry = self.state.get(name)
                 return Processed(decision.action, entry.folder if entry else "")
@@ -195,13 +194,11 @@ class Inbox:
                 self._done(path, digest if after is After.DONE else "", folder, outcome.report, looked_up)
             return done
 
-    def _decide(self, name: str, digest: str, again: bool = False) -> Decision:
+    def _decide(self, name: str, digest: str) -> Decision:
         entry = self.state.get(name)
         outputs = entry.output_paths() if entry else []
         same = [n for n in self.state.done_with(digest) if n != name] if entry is None else []
         decision = decide(entry, digest, bool(outputs) and all(p.exists() for p in outputs), same)
-        if again and decision.action is not Action.DO:
-            return Decision(Action.DO, "重新生成")
         if decision.action is Action.SKIP_DONE:
             if decision.resume_mail:
                 give_up_mail(self.log, self.state, name)
