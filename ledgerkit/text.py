@@ -235,6 +235,18 @@ class DateParse:
 EMPTY = DateParse()
 
 
+# The forms a typed day (an as-of date on the command line or the page) may take: the ledger's.
+DAY_FORMS = "2024-12-23、2024/12/23、2024.12.23 或 2024年12月23日"
+
+
+def whole_day(text: str) -> date | None:
+    """A day as a person types it, in any form a ledger's date cells take (parse_date, the one
+    date parser), as long as the day is written: a month or a year alone is no day."""
+    parsed = parse_date(text)
+    whole = len(re.findall(r"\d+", text)) == 3 or re.fullmatch(r"\s*\d{8}\s*", text)
+    return parsed.value if whole else None
+
+
 def parse_date(raw: object, *, deadline: bool = False) -> DateParse:
     """Read every date form offices use. Words (立行立改, 长期坚持) only for deadlines."""
     if raw is None or raw == "":

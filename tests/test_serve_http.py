@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -231,6 +232,12 @@ def test_combined_answers_combines_json(served, tmp_path):
     assert 'data-download="workbook"' in page and "统计截止" in page
     assert client.get(f"/download/combined/workbook?as_of={AS_OF}").status == 200
     assert client.get("/api/combined?as_of=2025-13-40").status == 400
+    # The date forms the CLI's --as-of and the ledgers take (text.whole_day, one parser).
+    y, m, d = (int(x) for x in AS_OF.split("-"))
+    written = urllib.parse.quote(f"{y}年{m}月{d}日")
+    answer = client.get(f"/api/combined?as_of={written}")
+    assert answer.status == 200, (answer.status, answer.body[:300])
+    assert answer.json()["total"] == expected["total"]
 
 
 # ---- the safety rules ------------------------------------------------------------------------

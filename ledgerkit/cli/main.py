@@ -124,23 +124,16 @@ def path_argument(name: str = "path") -> Callable[[Callable[..., Any]], Callable
     return click.argument(name, type=click.Path(path_type=Path), metavar=name.upper())
 
 
-AS_OF_FORMS = "2024-12-23、2024/12/23、2024.12.23 或 2024年12月23日"
-
-
 def parse_as_of(text: str | None) -> date:
-    """The date forms a ledger's date cells take (``text.parse_date``, the one date parser), as
-    long as the day is written: a month or a year alone is no as-of date."""
+    """--as-of in the forms a ledger's date cells take (text.whole_day)."""
     if not text:
         return date.today()
-    import re
+    from ..text import DAY_FORMS, whole_day
 
-    from ..text import parse_date
-
-    parsed = parse_date(text)
-    whole = len(re.findall(r"\d+", text)) == 3 or re.fullmatch(r"\s*\d{8}\s*", text)
-    if parsed.value is None or not whole:
-        raise LedgerkitError(f"--as-of 的日期“{text}”无效，请写成 {AS_OF_FORMS} 这样的形式。")
-    return parsed.value
+    day = whole_day(text)
+    if day is None:
+        raise LedgerkitError(f"--as-of 的日期“{text}”无效，请写成 {DAY_FORMS} 这样的形式。")
+    return day
 
 
 @app.command(help=f"校验台账：列出错误和提醒。退出码 0 无错误，1 有错误，2 无法读取。\n\nPATH：{LEDGER}")

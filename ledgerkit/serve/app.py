@@ -300,10 +300,9 @@ def _as_of(text: str) -> date | str | None:
     text = text.strip()
     if not text:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return f"截至日期“{text}”无效，请写成 2025-03-31 这样的形式，或留空（按今天统计）。"
+    from ..text import DAY_FORMS, whole_day
+
+    return whole_day(text) or f"截至日期“{text}”无效，请写成 {DAY_FORMS} 这样的形式，或留空（按今天统计）。"
 
 
 def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
