@@ -133,7 +133,14 @@ def test_ctrl_c_exits_130_as_the_tables_say(tmp_path):
         text=True,
         env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT below dumps every thread's stack
     )
-    time.sleep(0.3)  # importing: well before the report is written
+    # Ctrl-C once the command is at work (its lazily imported readers are loaded), well before
+    # the report is written: a fixed sleep raced the report on a fast machine (exit -2 after it).
+    maps = Path(f"/proc/{proc.pid}/maps")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        if maps.exists() and "python_calamine" in maps.read_text(errors="replace"):
+            break
+        time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     try:
         _out, err = proc.communicate(timeout=60)

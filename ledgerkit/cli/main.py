@@ -9,6 +9,8 @@ and an exit code (``usage.py`` words click's usage errors); anything else is tra
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -323,6 +325,16 @@ def init(folder: Path, feedback: Path | None, as_json: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     make_streams_safe()
     try:
+        _run(argv)
+    finally:
+        if argv is None:  # the process's own command, in its main thread
+            # The work is done (or has failed with its sentence): a Ctrl-C while the interpreter
+            # shuts down has nothing left to stop, and would only turn the exit status into -2.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run(argv: list[str] | None) -> None:
+    try:
         app.main(args=argv, prog_name="ledgerkit", standalone_mode=False)
         sys.exit(0)
     except LedgerkitError as exc:
@@ -338,6 +350,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except (click.exceptions.Abort, KeyboardInterrupt):
         print("已中断。", file=sys.stderr)
+        if argv is None:  # the process's own command: end now, as 130 (half-written files are
+            # already removed while the interrupt unwound; a normal shutdown would wait for a
+            # preloading import and could meet a second interrupt, ending as -2)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         sys.exit(130)
     except click.exceptions.Exit as exc:  # --help, --version
         sys.exit(exc.exit_code)
