@@ -170,18 +170,19 @@ class Inbox:
             elif after is After.BLOCKED:
                 done.retry_in = next_retry_delay(last_delay)
                 reason = outcome.error.rstrip("。")
-                self.log.warning(
-                    "处理失败 %s：%s；台账本身没有问题，%d 秒后自动重试。", name, reason, done.retry_in
-                )
+                # Recorded before it is logged: whoever reads the log line finds the record saved.
                 self._record(
                     name, hash=digest, folder=folder, status=Status.BLOCKED, error=outcome.error, outputs=None
                 )
+                self.log.warning(
+                    "处理失败 %s：%s；台账本身没有问题，%d 秒后自动重试。", name, reason, done.retry_in
+                )
             elif after is After.FAILED:
-                self.log.warning("处理失败 %s：%s", name, outcome.error)
                 write_error_report(self.log, outdir, name, outcome.error)
                 self._record(
                     name, hash=digest, folder=folder, status=Status.FAILED, error=outcome.error, outputs=None
                 )
+                self.log.warning("处理失败 %s：%s", name, outcome.error)
             elif outcome.report is not None:
                 looked_up = [plan.since(outcome.report.key)]  # what the report was compared with
                 if after is After.DONE_UNSURE:
